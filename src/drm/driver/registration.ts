@@ -1,0 +1,159 @@
+/**
+ * UnregisteredDevice (Initialized context: KMS objects are created here, a kernel-side modeset
+ * may run) and Registration (drm_dev_register / drm_dev_unplug), modelled on the Rust bindings.
+ */
+import { DrmError } from '../../uapi/errno.js';
+import { DrmDevice } from '../device.js';
+import { initConnector, attachEncoder, registerConnector, type ConnectorInit } from '../kms/connector.js';
+import { enableColorMgmt, attachBackgroundColor, initCrtc, setGammaSize, type CrtcInit } from '../kms/crtc.js';
+import { initEncoder, type EncoderInit } from '../kms/encoder.js';
+import {
+  createAlphaProperty, createBlendModeProperty, createColorProperties, createRotationProperty, createZposProperty,
+  enableFbDamageClips, initPlane, type PlaneInit,
+} from '../kms/plane.js';
+import { initWritebackConnector, type WritebackInit } from '../kms/writeback.js';
+import type { Connector, Crtc, Encoder, Plane } from '../types.js';
+import type { BoundDevice } from './bus.js';
+import { ContextError, Device, drainGuards, type DeviceInner, type Initialized, type Registered } from './device.js';
+import type { Driver, DriverTypes } from './driver.js';
+
+const consumed = new WeakSet<object>();
+
+/** A DRM device that has never been registered: the only place KMS objects are created. */
+export class UnregisteredDevice<T extends DriverTypes> {
+  /** The device in the Initialized context (DeviceData readable, callbacks get this view). */
+  readonly device: Device<T, Initialized>;
+
+  private constructor(device: Device<T, Initialized>) {
+    this.device = device;
+  }
+
+  /** drm::UnregisteredDevice::new: allocate the device with its DeviceData. */
+  static create<T extends DriverTypes>(parent: BoundDevice, driver: Driver<T>, data: T['Data']): UnregisteredDevice<T> {
+    if (!parent || parent.bound !== true) throw new ContextError('UnregisteredDevice.create needs a bound parent device');
+    const cfg = driver.modeConfig(parent, data);
+    const core = new DrmDevice(driver.info, driver.features ?? {}, cfg);
+    core.fbDirty = driver.fbDirty ? driver.fbDirty.bind(driver) : null;
+    const inner: DeviceInner<T> = { core, driver, parent, data, registrationData: undefined, state: 'initialized', guards: 0, drained: [] };
+    const device = new Device<T, Initialized>(inner);
+    core.owner = device;
+    return new UnregisteredDevice(device);
+  }
+
+  get drm(): DrmDevice {
+    return this.device.drm;
+  }
+
+  private check(what: string): DrmDevice {
+    if (consumed.has(this)) throw new ContextError(`${what}: KMS objects can only be created before registration`);
+    return this.device.drm;
+  }
+
+  createPlane(init: PlaneInit): Plane {
+    return initPlane(this.check('createPlane'), init);
+  }
+  createCrtc(init: CrtcInit): Crtc {
+    return initCrtc(this.check('createCrtc'), init);
+  }
+  createEncoder(init: EncoderInit): Encoder {
+    return initEncoder(this.check('createEncoder'), init);
+  }
+  createConnector(init: ConnectorInit & { encoders?: Encoder[] }): Connector {
+    const c = initConnector(this.check('createConnector'), init);
+    for (const e of init.encoders ?? []) attachEncoder(c, e);
+    return c;
+  }
+  createWritebackConnector(init: WritebackInit): Connector {
+    return initWritebackConnector(this.check('createWritebackConnector'), init);
+  }
+  attachEncoder(conn: Connector, enc: Encoder): void {
+    this.check('attachEncoder');
+    attachEncoder(conn, enc);
+  }
+  addRotationProperty(plane: Plane, initial: number, supported: number): void {
+    createRotationProperty(this.check('addRotationProperty'), plane, initial, supported);
+  }
+  addAlphaProperty(plane: Plane): void {
+    createAlphaProperty(this.check('addAlphaProperty'), plane);
+  }
+  addBlendModeProperty(plane: Plane, supportedModes: number): void {
+    createBlendModeProperty(this.check('addBlendModeProperty'), plane, supportedModes);
+  }
+  addZposProperty(plane: Plane, zpos: number, min: number, max: number, immutable = false): void {
+    createZposProperty(this.check('addZposProperty'), plane, zpos, min, max, immutable);
+  }
+  addColorProperties(plane: Plane, encodings: number, ranges: number, defaultEncoding: number, defaultRange: number): void {
+    createColorProperties(this.check('addColorProperties'), plane, encodings, ranges, defaultEncoding, defaultRange);
+  }
+  enableFbDamageClips(plane: Plane): void {
+    enableFbDamageClips(this.check('enableFbDamageClips'), plane);
+  }
+  setGammaSize(crtc: Crtc, size: number): void {
+    this.check('setGammaSize');
+    setGammaSize(crtc, size);
+  }
+  enableColorMgmt(crtc: Crtc, degammaSize: number, hasCtm: boolean, gammaSize: number): void {
+    enableColorMgmt(this.check('enableColorMgmt'), crtc, degammaSize, hasCtm, gammaSize);
+  }
+  addBackgroundColorProperty(crtc: Crtc): void {
+    attachBackgroundColor(this.check('addBackgroundColorProperty'), crtc);
+  }
+
+  /** @internal */
+  static consume<T extends DriverTypes>(u: UnregisteredDevice<T>): void {
+    if (consumed.has(u)) throw new ContextError('this device was already registered');
+    consumed.add(u);
+  }
+}
+
+/** drm_dev_register / drm_dev_unplug, owned by the parent's devres. */
+export const Registration = {
+  /**
+   * Registration::new_foreign_owned: EINVAL if `drm`'s parent is not `parent`; the
+   * RegistrationData is stored before registering (in place for the first ioctl) and cleared if
+   * registering fails; unbinding the parent unplugs the device.
+   */
+  newForeignOwned<T extends DriverTypes>(drm: UnregisteredDevice<T>, parent: BoundDevice, registrationData: T['RegistrationData'], flags = 0): Device<T, Registered> {
+    const inner = drm.device.inner;
+    if (inner.parent !== parent) throw new DrmError('EINVAL', `device belongs to parent "${inner.parent.name}", not "${parent.name}"`, 'Registration.newForeignOwned');
+    if (!parent.parent.isBound || parent.parent.bound !== parent) throw new DrmError('ENODEV', 'parent device is no longer bound', 'Registration.newForeignOwned');
+    UnregisteredDevice.consume(drm);
+    void flags;
+    inner.registrationData = registrationData;
+    try {
+      registerDevice(inner.core);
+    } catch (e) {
+      inner.registrationData = undefined;
+      throw e;
+    }
+    inner.state = 'registered';
+    parent.devres.add('drm-registration', () => unplug(inner));
+    return new Device<T, Registered>(inner);
+  },
+};
+
+/** drm_dev_register → drm_modeset_register_all: connectors become visible. */
+function registerDevice(core: DrmDevice): void {
+  if (core.crtcs.length === 0 && core.features.modeset && core.planes.length > 0) throw new DrmError('EINVAL', 'a modeset device needs at least one CRTC', 'drm_dev_register');
+  for (const c of core.connectors) registerConnector(core, c);
+  core.registered = true;
+}
+
+/**
+ * drm_dev_unplug: new guards fail and every ioctl/open answers ENODEV at once; then wait for
+ * every open guard to exit before the RegistrationData is disposed (uapi 7.1–7.5).
+ */
+export async function unplug<T extends DriverTypes>(inner: DeviceInner<T>): Promise<void> {
+  if (inner.state === 'unplugged') return;
+  inner.state = 'unplugged';
+  inner.core.unplugged = true;
+  inner.core.registered = false;
+  await inner.core.onUnplug?.();
+  await drainGuards(inner);
+  const data = inner.registrationData as { [Symbol.asyncDispose]?: () => Promise<void>; [Symbol.dispose]?: () => void } | undefined;
+  inner.registrationData = undefined;
+  if (data && typeof data === 'object') {
+    if (typeof data[Symbol.asyncDispose] === 'function') await data[Symbol.asyncDispose]!();
+    else if (typeof data[Symbol.dispose] === 'function') data[Symbol.dispose]!();
+  }
+}

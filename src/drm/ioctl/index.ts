@@ -1,0 +1,42 @@
+/** The ioctl table: every implemented ioctl bound to its handler. */
+import * as buffers from './buffers.js';
+import * as core from './core.js';
+import { registerIoctl } from './dispatch.js';
+import * as props from './props.js';
+import * as res from './resources.js';
+
+registerIoctl('VERSION', core.version);
+registerIoctl('GET_CAP', core.getCap);
+registerIoctl('SET_CLIENT_CAP', core.setClientCap);
+registerIoctl('SET_VERSION', core.setVersion);
+registerIoctl('GET_MAGIC', core.getMagic);
+registerIoctl('AUTH_MAGIC', core.authMagic);
+registerIoctl('SET_MASTER', core.setMaster);
+registerIoctl('DROP_MASTER', core.dropMaster);
+registerIoctl('MODE_GETRESOURCES', res.getResources);
+registerIoctl('MODE_GETPLANERESOURCES', res.getPlaneResources);
+registerIoctl('MODE_GETPLANE', res.getPlane);
+registerIoctl('MODE_GETCRTC', res.getCrtc);
+registerIoctl('MODE_GETENCODER', res.getEncoder);
+registerIoctl('MODE_GETCONNECTOR', res.getConnector);
+registerIoctl('MODE_GETGAMMA', res.getGamma);
+registerIoctl('MODE_OBJ_GETPROPERTIES', res.objGetProperties);
+registerIoctl('MODE_GETPROPERTY', props.getProperty);
+registerIoctl('MODE_GETPROPBLOB', props.getPropBlob);
+registerIoctl('MODE_CREATEPROPBLOB', props.createPropBlob);
+registerIoctl('MODE_DESTROYPROPBLOB', props.destroyPropBlob);
+registerIoctl('MODE_CREATE_DUMB', buffers.createDumbIoctl);
+registerIoctl('MODE_MAP_DUMB', buffers.mapDumbIoctl);
+registerIoctl('MODE_DESTROY_DUMB', buffers.destroyDumbIoctl);
+registerIoctl('GEM_CLOSE', buffers.gemClose);
+registerIoctl('GEM_FLINK', buffers.gemFlink);
+registerIoctl('GEM_OPEN', buffers.gemOpen);
+registerIoctl('MODE_ADDFB', buffers.addFb);
+registerIoctl('MODE_ADDFB2', buffers.addFb2);
+registerIoctl('MODE_RMFB', buffers.rmFb);
+registerIoctl('MODE_CLOSEFB', buffers.closeFb);
+registerIoctl('MODE_GETFB', buffers.getFb);
+registerIoctl('MODE_GETFB2', buffers.getFb2);
+registerIoctl('MODE_DIRTYFB', buffers.dirtyFb);
+
+export { registerIoctl, dispatch } from './dispatch.js';
