@@ -8,3 +8,4 @@ export { Device, UnbindGuard, ContextError, type Initialized, type Registered, t
 export { UnregisteredDevice, Registration } from './drm/driver/registration.js';
 export type * from './drm/types.js';
 export type { DriverInfo, DriverFeatures } from './drm/device.js';
+export * from './io/index.js';
