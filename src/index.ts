@@ -1,7 +1,6 @@
 /** vkms-ts: the public API. */
 export * from './uapi/index.js';
-export { Card } from './client/card.js';
-export type * from './client/card.js';
+export * from './client/index.js';
 export { createFauxDevice, FauxDevice, type BoundDevice, type Devres } from './drm/driver/bus.js';
 export type { Driver, DriverTypes, ModeConfigInfo } from './drm/driver/driver.js';
 export { Device, UnbindGuard, ContextError, type Initialized, type Registered, type DeviceContext } from './drm/driver/device.js';

@@ -9,7 +9,8 @@ import { decodeEvents, type DrmEvent } from '../uapi/events.js';
 import type { DrmFd } from '../uapi/fd.js';
 import type { IoctlArgs, IoctlName } from '../uapi/ioctl.js';
 import type { ModeInfo } from '../uapi/ioctl-structs.js';
-import { decodeModeInfo } from '../uapi/modeinfo.js';
+import { decodeModeInfo, encodeModeInfo } from '../uapi/modeinfo.js';
+import { AtomicRequest } from './atomic.js';
 
 export type IntLike = number | bigint;
 const big = (v: IntLike): bigint => (typeof v === 'bigint' ? v : BigInt(Math.trunc(v)));
@@ -306,6 +307,58 @@ export class Card {
       if (info.name === name) return { id: props[i]!, value: propValues[i]!, info };
     }
     return undefined;
+  }
+
+  private propIds = new Map<number, Map<string, number>>();
+
+  /** The id of the property called `name` on object `objId` (cached). */
+  propertyId(objId: number, name: string): number {
+    let m = this.propIds.get(objId);
+    if (!m) {
+      m = new Map();
+      for (const id of this.getObjectProperties(objId).props) m.set(this.getProperty(id).name, id);
+      this.propIds.set(objId, m);
+    }
+    const id = m.get(name);
+    if (id === undefined) throw new Error(`object ${objId} has no property named "${name}" (visible to this file)`);
+    return id;
+  }
+
+  /** Add an out-fence pointer property (OUT_FENCE_PTR or WRITEBACK_OUT_FENCE_PTR) to a request. */
+  addOutFence(req: AtomicRequest, objId: number, prop: 'OUT_FENCE_PTR' | 'WRITEBACK_OUT_FENCE_PTR' = 'OUT_FENCE_PTR'): void {
+    req.add(objId, prop, req.fenceCell(objId, this.fd.memory));
+  }
+
+  /** drmModeAtomicCommit's marshalling: sorted by object then property, last write wins. */
+  private atomicArgs(req: AtomicRequest, flags: number, userData: IntLike): Partial<IoctlArgs['MODE_ATOMIC']> {
+    const items = req.items.map((it) => ({ obj: it.objectId, prop: typeof it.property === 'number' ? it.property : this.propertyId(it.objectId, it.property), value: it.value, seq: it.seq }));
+    items.sort((a, b) => a.obj - b.obj || a.prop - b.prop || a.seq - b.seq);
+    const dedup = items.filter((it, i) => !(i + 1 < items.length && items[i + 1]!.obj === it.obj && items[i + 1]!.prop === it.prop));
+    const objs: number[] = [], counts: number[] = [];
+    for (const it of dedup) {
+      if (objs[objs.length - 1] !== it.obj) { objs.push(it.obj); counts.push(0); }
+      counts[counts.length - 1]!++;
+    }
+    return {
+      flags, count_objs: objs.length, objs_ptr: Uint32Array.from(objs), count_props_ptr: Uint32Array.from(counts),
+      props_ptr: Uint32Array.from(dedup.map((d) => d.prop)), prop_values_ptr: BigUint64Array.from(dedup.map((d) => d.value)),
+      user_data: big(userData),
+    };
+  }
+
+  /** DRM_IOCTL_MODE_ATOMIC. Resolves when the kernel would return (a blocking commit after its flip). */
+  async atomicCommit(req: AtomicRequest, flags = 0, userData: IntLike = 0n): Promise<void> {
+    await this.fd.ioctl('MODE_ATOMIC', this.atomicArgs(req, flags, userData));
+  }
+
+  /** The same, for commits that complete without waiting (TEST_ONLY, NONBLOCK, or manual/immediate clocks). */
+  atomicCommitSync(req: AtomicRequest, flags = 0, userData: IntLike = 0n): void {
+    this.ioctl('MODE_ATOMIC', this.atomicArgs(req, flags, userData));
+  }
+
+  /** A MODE_ID blob for `mode` (drmModeCreatePropertyBlob of a drm_mode_modeinfo). */
+  createModeBlob(mode: ModeInfo): number {
+    return this.createPropertyBlob(encodeModeInfo(mode));
   }
 
   /** Read every queued event without blocking (drmHandleEvent's read loop). */

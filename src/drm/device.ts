@@ -10,6 +10,9 @@ import type { DrmFile } from './file.js';
 import type { DrmMaster } from './master.js';
 import { createStandardProperties, type StandardProperties } from './standard-props.js';
 import { logger, type DrmLogger } from './log.js';
+import { DeviceClock } from './clock.js';
+import type { AtomicState } from './atomic/state.js';
+import type { AtomicCheckContext } from './atomic/helpers.js';
 
 export interface DriverInfo {
   name: string;
@@ -74,12 +77,16 @@ export class DrmDevice {
    * the real commit; until then planes are switched off directly.
    */
   removeFbFromPlanes: ((fb: Framebuffer) => void) | null = null;
- /** The driver-facing Device view (callbacks receive it). */
+  /** The driver's mode-config atomic_check; absent ⇒ drm_atomic_helper_check. */
+  atomicCheck: ((state: AtomicState, ctx: AtomicCheckContext) => void) | null = null;
+  /** The driver's commit tail; absent ⇒ the default order (disables, planes, enables, fake vblank, hw_done). */
+  atomicCommitTail: ((state: AtomicState) => void) | null = null;
+  /** The driver-facing Device view (callbacks receive it). */
   owner: unknown = null;
   /** Called at the start of drm_dev_unplug (stop vblank timers, cancel work). */
   onUnplug: (() => void | Promise<void>) | null = null;
-  /** The kernel's idea of "now" for timestamps (CLOCK_MONOTONIC ns); the clock layer sets it. */
-  now: () => bigint = () => process.hrtime.bigint();
+  /** The device clock (realtime, manual or immediate; DESIGN.md §4). */
+  clock: DeviceClock = new DeviceClock('realtime');
 
   constructor(info: DriverInfo, features: Partial<DriverFeatures>, config: Partial<ModeConfig>) {
     this.info = { ...info };

@@ -18,14 +18,14 @@ function reserve(file: DrmFile, length: number): void {
 function makePending(file: DrmFile, length: number, encode: (seq: bigint, ns: bigint) => Uint8Array): PendingEvent {
   reserve(file, length);
   const ev: PendingEvent = {
-    file, length, delivered: false,
+    file, length, delivered: false, completions: [], fence: null,
     deliver(seq, ns) {
       if (ev.delivered) return;
       ev.delivered = true;
       file.pending.delete(ev);
       // a closed file orphans its pending events (uapi 4.14): nothing is queued
-      if (!ev.file || ev.file.closed) return;
-      ev.file.queueEvent(encode(seq, ns));
+      if (ev.file && !ev.file.closed) ev.file.queueEvent(encode(seq, ns));
+      finishEvent(ev, ns);
     },
     cancel() {
       if (ev.delivered) return;
@@ -35,6 +35,28 @@ function makePending(file: DrmFile, length: number, encode: (seq: bigint, ns: bi
     },
   };
   file.pending.add(ev);
+  return ev;
+}
+
+/** The completion side of delivering an event: signal its fence, complete flip_done. */
+export function finishEvent(ev: PendingEvent, ns: bigint): void {
+  ev.fence?.signal(ns);
+  for (const c of ev.completions.splice(0)) c();
+}
+
+/** A kernel-internal event with no file (drm_atomic_helper_setup_commit's commit->event). */
+export function internalEvent(): PendingEvent {
+  const ev: PendingEvent = {
+    file: null, length: 0, delivered: false, completions: [], fence: null,
+    deliver(_seq, ns) {
+      if (ev.delivered) return;
+      ev.delivered = true;
+      finishEvent(ev, ns);
+    },
+    cancel() {
+      ev.delivered = true;
+    },
+  };
   return ev;
 }
 

@@ -2,11 +2,13 @@
 import type { DrmDevice } from './device.js';
 import { fbPut } from './framebuffer.js';
 import type { Framebuffer } from './types.js';
+import { atomicRemoveFb } from './atomic/remove-fb.js';
 
 export function removeFb(dev: DrmDevice, fb: Framebuffer): void {
   fb.removed = true;
   if (fb.refs > 1) {
     if (dev.removeFbFromPlanes) dev.removeFbFromPlanes(fb);
+    else if (dev.features.atomic) atomicRemoveFb(dev, fb);
     else {
       for (const p of dev.planes) {
         if (p.state.fb !== fb) continue;

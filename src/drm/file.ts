@@ -7,6 +7,7 @@ import { ObjectType } from '../uapi/drm-mode.js';
 import { POLLIN, POLLRDNORM, type DrmFd, type OpenFlags } from '../uapi/fd.js';
 import type { IoctlArgs, IoctlName } from '../uapi/ioctl.js';
 import { LocalUserMemory, type UserMemory } from '../uapi/user-memory.js';
+import { processFds, type FdTable } from '../uapi/sync-file.js';
 import type { DrmDevice } from './device.js';
 import { EVENT_SPACE } from './events.js';
 import { Idr } from './idr.js';
@@ -28,6 +29,7 @@ export function setFileHooks(h: FileHooks): void {
 export class DrmFile implements DrmFd {
   readonly dev: DrmDevice;
   readonly memory: UserMemory;
+  readonly fds: FdTable;
   readonly pid: number;
   readonly comm: string;
   readonly capSysAdmin: boolean;
@@ -60,6 +62,7 @@ export class DrmFile implements DrmFd {
   constructor(dev: DrmDevice, flags: OpenFlags) {
     this.dev = dev;
     this.memory = flags.memory ?? new LocalUserMemory();
+    this.fds = flags.fds ?? processFds;
     this.pid = flags.pid ?? process.pid;
     this.comm = flags.comm ?? 'node';
     this.capSysAdmin = flags.capSysAdmin ?? false;

@@ -23,7 +23,8 @@ export function modeToUser(m: ModeInfo): ModeInfo {
 /** drm_mode_validate_basic: null if fine, else why not (uapi 2.35). */
 export function modeBasicProblem(m: ModeInfo): string | null {
   if (m.type & ~ModeType.ALL) return 'type bits outside PREFERRED|USERDEF|DRIVER';
-  if (m.flags & ~MODE_FLAG_ALL) return `flags 0x${m.flags.toString(16)} outside DRM_MODE_FLAG_ALL`;
+  // PIC_AR bits stand for drm_display_mode.picture_aspect_ratio, a separate field in the kernel
+  if (m.flags & ~(MODE_FLAG_ALL | ModeFlag.PIC_AR_MASK)) return `flags 0x${m.flags.toString(16)} outside DRM_MODE_FLAG_ALL`;
   if ((m.flags & ModeFlag['3D_MASK']) >>> 14 > MODE_3D_MAX) return '3D layout out of range';
   if (m.clock === 0) return 'clock is 0';
   if (m.hdisplay === 0 || m.hsync_start < m.hdisplay || m.hsync_end < m.hsync_start || m.htotal < m.hsync_end)

@@ -93,6 +93,8 @@ export interface PlaneState {
   src: Rect;
   dst: Rect;
   visible: boolean;
+  /** The commit that last changed this plane (EBUSY tracking). */
+  commit: CrtcCommit | null;
   /** Driver-private state, cloned on duplicate. */
   priv: unknown;
 }
@@ -123,6 +125,7 @@ export interface CrtcState {
   async_flip: boolean;
   /** The flip-complete event requested for this CRTC in this commit. */
   event: PendingEvent | null;
+  commit: CrtcCommit | null;
   priv: unknown;
 }
 
@@ -137,10 +140,15 @@ export interface ConnectorState {
   best_encoder: Encoder | null;
   link_status: number;
   writeback_job: WritebackJob | null;
+  commit: CrtcCommit | null;
   priv: unknown;
 }
 
-/** A pending DRM event: its bytes are reserved in the file's event space (uapi 4.9). */
+/**
+ * A pending DRM event (drm_pending_event): bytes reserved in a file's event space (uapi 4.9), or a
+ * kernel-internal event with no file. Delivering it completes the commit's flip_done and signals
+ * its out-fence.
+ */
 export interface PendingEvent {
   file: DrmFile | null;
   readonly length: number;
@@ -149,25 +157,35 @@ export interface PendingEvent {
   /** Give the space back without delivering (uapi 4.15). */
   cancel(): void;
   delivered: boolean;
+  /** Run at delivery (flip_done completion). */
+  completions: (() => void)[];
+  /** Out-fence signalled at delivery (OUT_FENCE_PTR). */
+  fence: OutFence | null;
+}
+
+/** drm_crtc_commit: the stages of one commit on one CRTC (uapi 3.45–3.49). */
+export interface CrtcCommit {
+  readonly crtc: Crtc | null;
+  flipDone: boolean;
+  hwDone: boolean;
+  cleanupDone: boolean;
+  readonly onFlipDone: (() => void)[];
 }
 
 /** A fence a commit waits for (IN_FENCE_FD). */
-export interface InFence {
-  readonly fd: number;
-  readonly signaled: boolean;
-  wait(): Promise<void>;
-}
-export interface OutFence {
-  signal(): void;
-}
+import type { InFence, OutFence } from './sync-file.js';
+export type { InFence, OutFence };
 
 export interface PlaneFuncs {
+  /** Driver-private properties (drm_plane_funcs.atomic_set_property). */
+  atomicSetProperty?(plane: Plane, state: PlaneState, prop: Property, value: bigint): void;
   atomicCheck?(plane: Plane, newState: PlaneState, ctx: unknown): void;
   atomicUpdate?(plane: Plane, newState: PlaneState, oldState: PlaneState, ctx: unknown): void;
   atomicDisable?(plane: Plane, newState: PlaneState, oldState: PlaneState, ctx: unknown): void;
   duplicatePriv?(priv: unknown): unknown;
 }
 export interface CrtcFuncs {
+  atomicSetProperty?(crtc: Crtc, state: CrtcState, prop: Property, value: bigint): void;
   atomicCheck?(crtc: Crtc, newState: CrtcState, ctx: unknown): void;
   atomicBegin?(crtc: Crtc, newState: CrtcState, oldState: CrtcState, ctx: unknown): void;
   atomicFlush?(crtc: Crtc, newState: CrtcState, oldState: CrtcState, ctx: unknown): void;
@@ -175,14 +193,19 @@ export interface CrtcFuncs {
   atomicDisable?(crtc: Crtc, newState: CrtcState, oldState: CrtcState, ctx: unknown): void;
   modeValid?(crtc: Crtc, mode: ModeInfo): boolean;
   duplicatePriv?(priv: unknown): unknown;
+  /** Runs at each vblank after events were sent (VKMS composes here). */
+  vblankTick?(crtc: Crtc, count: bigint, timeNs: bigint): void;
 }
 export interface ConnectorFuncs {
+  atomicSetProperty?(connector: Connector, state: ConnectorState, prop: Property, value: bigint): void;
   /** drm_connector_funcs.detect: the status after a probe. Default: connected. */
   detect?(connector: Connector, force: boolean): ConnectorStatusCode;
   /** drm_connector_helper_funcs.get_modes: the probed modes. */
   getModes?(connector: Connector): ModeInfo[];
   modeValid?(connector: Connector, mode: ModeInfo): boolean;
   atomicCheck?(connector: Connector, newState: ConnectorState, ctx: unknown): void;
+  /** Writeback connectors: queue the job (drm_connector_helper_funcs.atomic_commit). */
+  atomicCommit?(connector: Connector, newState: ConnectorState, ctx: unknown): void;
   duplicatePriv?(priv: unknown): unknown;
 }
 export interface EncoderFuncs {
@@ -216,6 +239,8 @@ export interface Crtc extends ModeObject {
   gammaSize: number;
   gammaStore: Uint16Array;
   readonly funcs: CrtcFuncs;
+  /** Commits on this CRTC, most recent first, until cleaned up (crtc->commit_list). */
+  commits: CrtcCommit[];
   readonly optProps: Partial<Record<'BACKGROUND_COLOR' | 'DEGAMMA_LUT' | 'DEGAMMA_LUT_SIZE' | 'CTM' | 'GAMMA_LUT' | 'GAMMA_LUT_SIZE', Property>>;
 }
 

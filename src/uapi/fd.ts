@@ -8,6 +8,7 @@
  */
 import type { IoctlArgs, IoctlName } from './ioctl.js';
 import type { UserMemory } from './user-memory.js';
+import type { FdTable } from './sync-file.js';
 
 export const POLLIN = 0x1;
 export const POLLRDNORM = 0x40;
@@ -26,6 +27,8 @@ export interface OpenFlags {
   comm?: string;
   /** Where pointer-valued properties and bigint user pointers resolve. */
   memory?: UserMemory;
+  /** The opener's fd table for sync files (default: one shared process table). */
+  fds?: FdTable;
 }
 
 export interface DrmFd {
@@ -43,4 +46,6 @@ export interface DrmFd {
   close(): void;
   readonly closed: boolean;
   readonly memory: UserMemory;
+  /** The process's fd table: out-fence fds are installed here, IN_FENCE_FD is looked up here. */
+  readonly fds: FdTable;
 }

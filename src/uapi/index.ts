@@ -9,3 +9,4 @@ export type * from './ioctl-structs.js';
 export { LAYOUTS, copyInStruct } from './ioctl-layout.js';
 export { encodeModeInfo, decodeModeInfo } from './modeinfo.js';
 export { LocalUserMemory, type UserMemory } from './user-memory.js';
+export { Fence, SwTimeline, ProcessFds, processFds, type FdTable } from './sync-file.js';

@@ -5,7 +5,8 @@
  */
 import { createFauxDevice, type BoundDevice } from '../../src/drm/driver/bus.js';
 import type { Device, Registered } from '../../src/drm/driver/device.js';
-import type { Driver } from '../../src/drm/driver/driver.js';
+import type { Driver, ModeConfigInfo } from '../../src/drm/driver/driver.js';
+import type { ConnectorInit } from '../../src/drm/kms/connector.js';
 import { Registration, UnregisteredDevice } from '../../src/drm/driver/registration.js';
 import type { Connector, Crtc, Encoder, Plane } from '../../src/drm/types.js';
 import { ConnectorStatus, ConnectorType, EncoderType, ModeFlag, ModeType, PlaneType, Rotation } from '../../src/uapi/drm-mode.js';
@@ -46,6 +47,10 @@ export interface TestDeviceOptions {
   status?: () => 1 | 2 | 3;
   modes?: ModeInfo[];
   crtcs?: number;
+  /** Overrides of the mode config limits (merged over testDriver.modeConfig). */
+  modeConfig?: Partial<ModeConfigInfo>;
+  /** Extra connector init fields (interlaceAllowed, stereoAllowed, ...). */
+  connector?: Partial<Omit<ConnectorInit, 'type' | 'funcs'>>;
 }
 
 export interface TestDevice {
@@ -70,10 +75,13 @@ export const testDriver: Driver<TestTypes> = {
 
 export async function createTestDevice(o: TestDeviceOptions = {}): Promise<TestDevice> {
   let out: Partial<TestDevice> = {};
-  const driver: Driver<TestTypes> = { ...testDriver, features: o.features };
+  const driver: Driver<TestTypes> = {
+    ...testDriver, features: o.features,
+    modeConfig: (parent, data) => ({ ...testDriver.modeConfig(parent, data), ...o.modeConfig }),
+  };
   const faux = await createFauxDevice('testdrm', {
     probe(parent) {
-      const u = UnregisteredDevice.create(parent, driver, { label: 'device-data' });
+      const u = UnregisteredDevice.create(parent, driver, { label: 'device-data' }, { clock: o.clock ?? 'manual' });
       const crtcs: Crtc[] = [];
       const primary = u.createPlane({ type: PlaneType.PRIMARY, possibleCrtcs: 0, formats: PLANE_FORMATS });
       u.addRotationProperty(primary, Rotation.ROTATE_0, 0x3f);
@@ -91,7 +99,7 @@ export async function createTestDevice(o: TestDeviceOptions = {}): Promise<TestD
       const encoder = u.createEncoder({ type: EncoderType.VIRTUAL, possibleCrtcs: allCrtcs });
       encoder.possibleClones = 1 << encoder.index;
       const connector = u.createConnector({
-        type: ConnectorType.VIRTUAL, encoders: [encoder],
+        ...o.connector, type: ConnectorType.VIRTUAL, encoders: [encoder],
         funcs: {
           detect: () => (o.status ? o.status() : ConnectorStatus.connected),
           getModes: () => o.modes ?? [MODE_640x480, MODE_INTERLACED, MODE_1024x768, MODE_TOO_WIDE, MODE_800x600],
@@ -103,6 +111,42 @@ export async function createTestDevice(o: TestDeviceOptions = {}): Promise<TestD
     },
   });
   const t = out as TestDevice;
+  t.open = (opts) => new Card(t.device.open(opts));
+  t.unbind = () => faux.unbind();
+  return t;
+}
+
+export interface CustomDevice<R> {
+  parent: BoundDevice;
+  device: Device<TestTypes, Registered>;
+  /** Whatever the build callback returned. */
+  objs: R;
+  open(opts?: Parameters<Device<TestTypes, Registered>['open']>[0]): Card;
+  unbind(): Promise<void>;
+}
+
+/**
+ * A device whose KMS objects are created by `build` (on the UnregisteredDevice, before
+ * registration), for tests that need a topology the standard test driver does not have.
+ */
+export async function createCustomDevice<R>(
+  build: (u: UnregisteredDevice<TestTypes>) => R,
+  o: { features?: Partial<DriverFeatures>; modeConfig?: Partial<ModeConfigInfo> } = {},
+): Promise<CustomDevice<R>> {
+  let out: Partial<CustomDevice<R>> = {};
+  const driver: Driver<TestTypes> = {
+    ...testDriver, features: o.features,
+    modeConfig: (parent, data) => ({ ...testDriver.modeConfig(parent, data), ...o.modeConfig }),
+  };
+  const faux = await createFauxDevice('testdrm-custom', {
+    probe(parent) {
+      const u = UnregisteredDevice.create(parent, driver, { label: 'custom' });
+      const objs = build(u);
+      const device = Registration.newForeignOwned(u, parent, { regs: [] });
+      out = { parent, device, objs };
+    },
+  });
+  const t = out as CustomDevice<R>;
   t.open = (opts) => new Card(t.device.open(opts));
   t.unbind = () => faux.unbind();
   return t;

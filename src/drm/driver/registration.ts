@@ -4,6 +4,8 @@
  */
 import { DrmError } from '../../uapi/errno.js';
 import { DrmDevice } from '../device.js';
+import { DeviceClock, type ClockMode } from '../clock.js';
+import { stopVblanks } from '../vblank.js';
 import { initConnector, attachEncoder, registerConnector, type ConnectorInit } from '../kms/connector.js';
 import { enableColorMgmt, attachBackgroundColor, initCrtc, setGammaSize, type CrtcInit } from '../kms/crtc.js';
 import { initEncoder, type EncoderInit } from '../kms/encoder.js';
@@ -19,6 +21,11 @@ import type { Driver, DriverTypes } from './driver.js';
 
 const consumed = new WeakSet<object>();
 
+export interface DeviceOptions {
+  /** realtime (default), manual (virtual time for tests) or immediate (no vblank). */
+  clock?: ClockMode;
+}
+
 /** A DRM device that has never been registered: the only place KMS objects are created. */
 export class UnregisteredDevice<T extends DriverTypes> {
   /** The device in the Initialized context (DeviceData readable, callbacks get this view). */
@@ -28,11 +35,17 @@ export class UnregisteredDevice<T extends DriverTypes> {
     this.device = device;
   }
 
-  /** drm::UnregisteredDevice::new: allocate the device with its DeviceData. */
-  static create<T extends DriverTypes>(parent: BoundDevice, driver: Driver<T>, data: T['Data']): UnregisteredDevice<T> {
+  /**
+   * drm::UnregisteredDevice::new: allocate the device with its DeviceData. `options.clock` picks
+   * the device clock (DESIGN.md §4); `immediate` is a device without vblank.
+   */
+  static create<T extends DriverTypes>(parent: BoundDevice, driver: Driver<T>, data: T['Data'], options: DeviceOptions = {}): UnregisteredDevice<T> {
     if (!parent || parent.bound !== true) throw new ContextError('UnregisteredDevice.create needs a bound parent device');
     const cfg = driver.modeConfig(parent, data);
-    const core = new DrmDevice(driver.info, driver.features ?? {}, cfg);
+    const mode = options.clock ?? 'realtime';
+    const features = { ...driver.features, ...(mode === 'immediate' ? { vblank: false } : {}) };
+    const core = new DrmDevice(driver.info, features, cfg);
+    core.clock = new DeviceClock(mode);
     core.fbDirty = driver.fbDirty ? driver.fbDirty.bind(driver) : null;
     const inner: DeviceInner<T> = { core, driver, parent, data, registrationData: undefined, state: 'initialized', guards: 0, drained: [] };
     const device = new Device<T, Initialized>(inner);
@@ -148,6 +161,7 @@ export async function unplug<T extends DriverTypes>(inner: DeviceInner<T>): Prom
   inner.state = 'unplugged';
   inner.core.unplugged = true;
   inner.core.registered = false;
+  stopVblanks(inner.core);
   await inner.core.onUnplug?.();
   await drainGuards(inner);
   const data = inner.registrationData as { [Symbol.asyncDispose]?: () => Promise<void>; [Symbol.dispose]?: () => void } | undefined;

@@ -4,6 +4,7 @@ import * as core from './core.js';
 import { registerIoctl } from './dispatch.js';
 import * as props from './props.js';
 import * as res from './resources.js';
+import { atomicIoctl } from '../atomic/ioctl.js';
 
 registerIoctl('VERSION', core.version);
 registerIoctl('GET_CAP', core.getCap);
@@ -38,5 +39,6 @@ registerIoctl('MODE_CLOSEFB', buffers.closeFb);
 registerIoctl('MODE_GETFB', buffers.getFb);
 registerIoctl('MODE_GETFB2', buffers.getFb2);
 registerIoctl('MODE_DIRTYFB', buffers.dirtyFb);
+registerIoctl('MODE_ATOMIC', atomicIoctl);
 
 export { registerIoctl, dispatch } from './dispatch.js';

@@ -1,8 +1,8 @@
 /** Connectors (≈ drm_connector.c init/register, drm_probe_helper.c fill_modes). */
-import { CONNECTOR_TYPE_NAMES, ConnectorStatus, ConnectorType, ModeFlag, ObjectType, SubPixel } from '../../uapi/drm-mode.js';
+import { CONNECTOR_TYPE_NAMES, ConnectorStatus, ConnectorType, ModeFlag, ModeType, ObjectType, SubPixel } from '../../uapi/drm-mode.js';
 import type { ModeInfo } from '../../uapi/ioctl-structs.js';
 import type { DrmDevice } from '../device.js';
-import { compareModes, modeBasicProblem } from '../modes.js';
+import { compareModes, modeBasicProblem, modeEqual } from '../modes.js';
 import { attachProperty } from '../property.js';
 import type { Connector, ConnectorFuncs, Encoder } from '../types.js';
 import { resetConnectorState } from './state.js';
@@ -76,6 +76,26 @@ export function unregisterConnector(dev: DrmDevice, conn: Connector): void {
 }
 
 /**
+ * drm_mode_validate_pipeline step 2: the status left by the last check decides. Each possible
+ * encoder's mode_valid runs; for an accepting encoder, each CRTC it can drive runs its mode_valid
+ * and the first acceptance ends the search. No encoders (or no CRTC for the last accepting
+ * encoder) leaves the status OK.
+ */
+function pipelineAccepts(dev: DrmDevice, conn: Connector, m: ModeInfo): boolean {
+  let ok = true;
+  for (const e of conn.possibleEncoders) {
+    ok = !e.funcs.modeValid || e.funcs.modeValid(e, m);
+    if (!ok) continue;
+    for (const crtc of dev.crtcs) {
+      if (!(e.possibleCrtcs & (1 << crtc.index))) continue;
+      ok = !crtc.funcs.modeValid || crtc.funcs.modeValid(crtc, m);
+      if (ok) return true;
+    }
+  }
+  return ok;
+}
+
+/**
  * drm_helper_probe_single_connector_modes: detect, get_modes (1024x768 noedid fallback is the
  * driver's job here), validate against mode_config and flags, prune, sort (uapi 1.25).
  */
@@ -87,16 +107,25 @@ export function fillModes(dev: DrmDevice, conn: Connector, maxX: number, maxY: n
     return;
   }
   const probed = conn.funcs.getModes ? conn.funcs.getModes(conn) : [];
-  const modes: ModeInfo[] = [];
+  // drm_connector_list_update: equal probed modes (drm_mode_equal) are merged into one; the
+  // preferred one's timings win, the type bits are or-ed together
+  const merged: ModeInfo[] = [];
   for (const m of probed) {
+    const same = merged.find((x) => modeEqual(x, m));
+    if (!same) merged.push({ ...m });
+    else if (!(same.type & ModeType.PREFERRED) && m.type & ModeType.PREFERRED) Object.assign(same, m, { type: m.type | same.type });
+    else same.type |= m.type;
+  }
+  const modes: ModeInfo[] = [];
+  for (const m of merged) {
     if (modeBasicProblem(m)) continue;
     if ((maxX > 0 && m.hdisplay > maxX) || (maxY > 0 && m.vdisplay > maxY)) continue;
     if (m.flags & ModeFlag.INTERLACE && !extra.interlaceAllowed) continue;
     if (m.flags & ModeFlag.DBLSCAN && !extra.doublescanAllowed) continue;
     if (m.flags & ModeFlag['3D_MASK'] && !extra.stereoAllowed) continue;
     if (conn.funcs.modeValid && !conn.funcs.modeValid(conn, m)) continue;
-    if (!conn.possibleEncoders.some((e) => !e.funcs.modeValid || e.funcs.modeValid(e, m))) continue;
-    modes.push({ ...m });
+    if (!pipelineAccepts(dev, conn, m)) continue;
+    modes.push(m);
   }
   // list_sort is stable, like Array.prototype.sort
   conn.modes = modes.sort(compareModes);

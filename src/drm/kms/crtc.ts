@@ -18,7 +18,7 @@ export function initCrtc(dev: DrmDevice, init: CrtcInit): Crtc {
   const crtc = {
     id: 0, objType: ObjectType.CRTC, props: [], index: dev.crtcs.length,
     name: init.name ?? `crtc-${dev.crtcs.length}`, primary: init.primary, cursor: init.cursor,
-    gammaSize: 0, gammaStore: new Uint16Array(0), funcs: init.funcs ?? {}, optProps: {},
+    gammaSize: 0, gammaStore: new Uint16Array(0), funcs: init.funcs ?? {}, optProps: {}, commits: [],
   } as unknown as Crtc;
   dev.addObject(crtc);
   crtc.state = resetCrtcState(crtc);

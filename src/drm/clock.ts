@@ -1,0 +1,162 @@
+/**
+ * The device clock (DESIGN.md §4): CLOCK_MONOTONIC-style nanoseconds and timers.
+ * - realtime: process monotonic time; timers are real (unref'd, so they never keep Node alive).
+ * - manual: virtual time that moves only when advanced; a blocking wait "sleeps" by advancing
+ *   virtual time to the next timer until its condition holds. Deterministic, no real timers.
+ * - immediate: real time, and the device has no vblank (flips complete at once).
+ */
+export type ClockMode = 'realtime' | 'manual' | 'immediate';
+
+export interface Timer {
+  readonly at: bigint;
+  cancelled: boolean;
+}
+
+interface TimerEntry extends Timer {
+  seq: number;
+  cb: () => void;
+  handle?: ReturnType<typeof setTimeout>;
+}
+
+export class DeviceClock {
+  readonly mode: ClockMode;
+  private virtual = 0n;
+  private readonly epoch: bigint;
+  private timers: TimerEntry[] = [];
+  private seq = 0;
+  private wakers = new Set<() => void>();
+  /** Work blocked on something time cannot resolve (a fence): manual waits must not advance time meanwhile. */
+  private asyncPending = 0;
+
+  constructor(mode: ClockMode, startNs = 1_000_000_000n) {
+    this.mode = mode;
+    this.virtual = startNs;
+    this.epoch = process.hrtime.bigint() - startNs;
+  }
+
+  now(): bigint {
+    return this.mode === 'manual' ? this.virtual : process.hrtime.bigint() - this.epoch;
+  }
+
+  /** Run `cb` at absolute time `at` (ns). */
+  at(at: bigint, cb: () => void): Timer {
+    const t: TimerEntry = { at, cb, seq: this.seq++, cancelled: false };
+    if (this.mode === 'manual') {
+      this.timers.push(t);
+      this.timers.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
+    } else {
+      const ms = Math.max(0, Number(at - this.now()) / 1e6);
+      t.handle = setTimeout(() => {
+        if (t.cancelled) return;
+        t.cancelled = true;
+        cb();
+        this.wake();
+      }, ms);
+      t.handle.unref?.();
+    }
+    return t;
+  }
+
+  cancel(t: Timer | null | undefined): void {
+    if (!t || t.cancelled) return;
+    t.cancelled = true;
+    const e = t as TimerEntry;
+    if (e.handle) clearTimeout(e.handle);
+    if (this.mode === 'manual') this.timers = this.timers.filter((x) => x !== e);
+  }
+
+  /** Virtual time only: move time forward by `ns`, firing every timer due on the way. */
+  advance(ns: bigint | number): void {
+    this.advanceTo(this.now() + BigInt(ns));
+  }
+
+  advanceTo(t: bigint): void {
+    if (this.mode !== 'manual') throw new Error(`advance() needs the manual clock (this device uses ${this.mode})`);
+    for (;;) {
+      const next = this.timers[0];
+      if (!next || next.at > t) break;
+      this.timers.shift();
+      if (next.at > this.virtual) this.virtual = next.at;
+      next.cancelled = true;
+      next.cb();
+    }
+    if (t > this.virtual) this.virtual = t;
+    this.wake();
+  }
+
+  /** Fire the next pending timer (manual); false when none is pending. */
+  step(): boolean {
+    const next = this.timers[0];
+    if (!next) return false;
+    this.advanceTo(next.at);
+    return true;
+  }
+
+  /** Time of the next pending timer (manual), if any. */
+  nextTimer(): bigint | undefined {
+    return this.timers[0]?.at;
+  }
+
+  /**
+   * Sleep until `cond()` holds or `timeoutNs` passes. Manual: advances virtual time timer by
+   * timer, synchronously. Otherwise: a Promise woken whenever a timer fires or `wake()` is called.
+   * Resolves to whether the condition was met.
+   */
+  waitFor(cond: () => boolean, timeoutNs: bigint): boolean | Promise<boolean> {
+    if (cond()) return true;
+    const deadline = this.now() + timeoutNs;
+    if (this.mode === 'manual') return this.manualWait(cond, deadline);
+    return new Promise((resolve) => {
+      const timer = this.at(deadline, () => finish());
+      const check = () => { if (cond()) finish(); };
+      const finish = () => {
+        this.wakers.delete(check);
+        this.cancel(timer);
+        resolve(cond());
+      };
+      this.wakers.add(check);
+    });
+  }
+
+  private manualWait(cond: () => boolean, deadline: bigint): boolean | Promise<boolean> {
+    while (!cond()) {
+      if (this.asyncPending > 0) {
+        // something else must happen first (a fence): wait for it without moving time
+        return new Promise<void>((resolve) => {
+          const w = () => { if (this.asyncPending === 0 || cond()) { this.wakers.delete(w); resolve(); } };
+          this.wakers.add(w);
+        }).then(() => this.manualWait(cond, deadline));
+      }
+      const next = this.timers[0];
+      if (!next || next.at > deadline) {
+        this.advanceTo(deadline);
+        return cond();
+      }
+      this.advanceTo(next.at);
+    }
+    return true;
+  }
+
+  /** Mark work that only an outside event can finish; returns the release function. */
+  holdAsync(): () => void {
+    this.asyncPending++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.asyncPending--;
+      this.wake();
+    };
+  }
+
+  /** Something a waiter may be waiting for happened (an event, a fence). */
+  wake(): void {
+    for (const w of [...this.wakers]) w();
+  }
+
+  /** Stop every timer (unplug). */
+  stopAll(): void {
+    for (const t of this.timers) t.cancelled = true;
+    this.timers = [];
+  }
+}
