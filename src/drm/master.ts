@@ -10,6 +10,8 @@ export interface DrmMaster {
   readonly lessor: DrmMaster | null;
   /** Lessees of this (owner) master, by lessee id (uapi 6.17). */
   readonly lesseeIdr: Idr<DrmMaster>;
+  /** Direct lessees of this master in creation order (lessor->lessees). */
+  readonly lessees: DrmMaster[];
   lesseeId: number;
   /** Object IDs leased to this lessee; emptied on revoke (uapi 6.22). */
   readonly leases: Set<number>;
@@ -18,7 +20,7 @@ export interface DrmMaster {
 }
 
 export function createMaster(lessor: DrmMaster | null = null): DrmMaster {
-  return { lessor, lesseeIdr: new Idr(), lesseeId: 0, leases: new Set(), magicMap: new Idr() };
+  return { lessor, lesseeIdr: new Idr(), lessees: [], lesseeId: 0, leases: new Set(), magicMap: new Idr() };
 }
 
 /** drm_lease_owner: the root of the lessor chain. */
@@ -38,10 +40,20 @@ export function lesseesOf(owner: DrmMaster): DrmMaster[] {
   return owner.lesseeIdr.values();
 }
 
-/** _drm_lease_revoke: the lessee and its own lessees lose every object (uapi 6.22). */
+/** _drm_lease_revoke: the lessee and its own lessees lose every object (uapi 6.22); ids stay. */
 export function revokeLease(lessee: DrmMaster): void {
   lessee.leases.clear();
+  for (const l of lessee.lessees) revokeLease(l);
+}
+
+/** drm_lease_destroy: a lessee master goes away with its file. */
+export function destroyLessee(lessee: DrmMaster): void {
+  revokeLease(lessee);
   const owner = leaseOwner(lessee);
   if (lessee.lesseeId && owner.lesseeIdr.get(lessee.lesseeId) === lessee) owner.lesseeIdr.remove(lessee.lesseeId);
-  lessee.lesseeId = 0;
+  const lessor = lessee.lessor;
+  if (lessor) {
+    const i = lessor.lessees.indexOf(lessee);
+    if (i >= 0) lessor.lessees.splice(i, 1);
+  }
 }

@@ -21,8 +21,18 @@ export function isPropType(p: Property, t: number): boolean {
   return propType(p) === t;
 }
 
+/** drm_property_flags_valid (uapi 2.3): one legacy type or one extended type, no unknown bits. */
+export function propertyFlagsValid(flags: number): boolean {
+  const legacy = flags & PropFlag.LEGACY_TYPE, ext = flags & PropFlag.EXTENDED_TYPE;
+  if (flags & ~(PropFlag.LEGACY_TYPE | PropFlag.EXTENDED_TYPE | PropFlag.IMMUTABLE | PropFlag.ATOMIC)) return false;
+  if (!legacy === !ext) return false;
+  if (legacy && legacy & (legacy - 1)) return false;
+  return true;
+}
+
 function create(dev: DrmDevice, flags: number, name: string, values: bigint[], enums: PropEnum[]): Property {
   if (name.length >= 32) throw new Error(`property name too long: ${name}`);
+  if (!propertyFlagsValid(flags >>> 0)) throw new Error(`property ${name}: invalid flags 0x${(flags >>> 0).toString(16)} (exactly one legacy or extended type, plus IMMUTABLE/ATOMIC)`);
   const p: Property = { id: 0, objType: ObjectType.PROPERTY, props: [], name, flags: flags >>> 0, values, enums };
   dev.addObject(p);
   dev.properties.push(p);

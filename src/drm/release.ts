@@ -4,7 +4,7 @@ import type { DrmDevice } from './device.js';
 import { removeFb } from './fb-remove.js';
 import type { DrmFile } from './file.js';
 import { gemPut } from './gem.js';
-import { leaseOwner, lesseesOf, revokeLease } from './master.js';
+import { destroyLessee, lesseesOf, revokeLease } from './master.js';
 
 export function releaseFile(dev: DrmDevice, file: DrmFile): void {
   // pending events are orphaned: the commits still complete, nothing is delivered (4.14)
@@ -25,10 +25,7 @@ export function releaseFile(dev: DrmDevice, file: DrmFile): void {
   if (file.master) {
     if (file.isMaster && dev.master === file.master) dev.master = null;
     if (file.isMaster && !file.master.lessor) for (const l of lesseesOf(file.master)) revokeLease(l);
-    if (file.isMaster && file.master.lessor) {
-      const owner = leaseOwner(file.master);
-      if (owner.lesseeIdr.get(file.master.lesseeId) === file.master) revokeLease(file.master);
-    }
+    if (file.isMaster && file.master.lessor) destroyLessee(file.master);
   }
   dev.files.delete(file);
 }

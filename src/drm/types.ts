@@ -193,6 +193,8 @@ export interface CrtcFuncs {
   atomicDisable?(crtc: Crtc, newState: CrtcState, oldState: CrtcState, ctx: unknown): void;
   modeValid?(crtc: Crtc, mode: ModeInfo): boolean;
   duplicatePriv?(priv: unknown): unknown;
+  /** The CRTC implements gamma_set (drm_crtc_legacy_gamma_set); without it SETGAMMA is ENOSYS. */
+  legacyGammaSet?: boolean;
   /** Runs at each vblank after events were sent (VKMS composes here). */
   vblankTick?(crtc: Crtc, count: bigint, timeNs: bigint): void;
 }

@@ -38,22 +38,25 @@ export class Fence {
   }
 }
 
-/** A process's file descriptors for fences: lowest free number ≥ 3, like a Unix fd table. */
+/**
+ * A process's file descriptors: lowest free number ≥ 3, like a Unix fd table. It holds sync files
+ * (fences) and DRM files created by the device (a lessee's file from CREATE_LEASE).
+ */
 export interface FdTable {
-  install(f: Fence): number;
-  get(fd: number): Fence | undefined;
+  install(f: object): number;
+  get(fd: number): object | undefined;
   close(fd: number): void;
 }
 
 export class ProcessFds implements FdTable {
-  private readonly table = new Map<number, Fence>();
-  install(f: Fence): number {
+  private readonly table = new Map<number, object>();
+  install(f: object): number {
     let fd = 3;
     while (this.table.has(fd)) fd++;
     this.table.set(fd, f);
     return fd;
   }
-  get(fd: number): Fence | undefined {
+  get(fd: number): object | undefined {
     return this.table.get(fd);
   }
   close(fd: number): void {

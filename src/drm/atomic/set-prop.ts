@@ -11,6 +11,7 @@ import { decodeModeInfo, modeFromUser } from '../modes.js';
 import { findAttachment, u64ToI64, validatePropertyValue } from '../property.js';
 import { propertyValue } from '../prop-values.js';
 import { zeroMode } from '../../uapi/ioctl-layout.js';
+import { Fence } from '../../uapi/sync-file.js';
 import { putS32 } from './user-ptr.js';
 import type { Blob, Connector, ConnectorState, Crtc, CrtcState, Framebuffer, ModeObject, Plane, PlaneState, Property } from '../types.js';
 import { getConnectorState, getCrtcState, getPlaneState, type AtomicState } from './state.js';
@@ -78,7 +79,7 @@ function planeSetProperty(state: AtomicState, plane: Plane, s: PlaneState, prop:
     if (s.fence) fail('EINVAL', 'IN_FENCE_FD was already set in this commit');
     if (u64ToI64(val) === -1n) return;
     const fence = file ? file.fds.get(Number(u64ToI64(val))) : undefined;
-    if (!fence) fail('EINVAL', `IN_FENCE_FD ${u64ToI64(val)} is not a sync file`);
+    if (!(fence instanceof Fence)) fail('EINVAL', `IN_FENCE_FD ${u64ToI64(val)} is not a sync file`);
     s.fence = fence;
     return;
   }

@@ -42,7 +42,8 @@ export function getCap(dev: DrmDevice, _file: DrmFile, a: S.DrmGetCap): void {
     case BigInt(Cap.DUMB_PREFERRED_DEPTH): a.value = BigInt(cfg.preferredDepth); return;
     case BigInt(Cap.DUMB_PREFER_SHADOW): a.value = BigInt(cfg.preferShadow); return;
     case BigInt(Cap.ASYNC_PAGE_FLIP): a.value = cfg.asyncPageFlip ? 1n : 0n; return;
-    case BigInt(Cap.PAGE_FLIP_TARGET): a.value = cfg.pageFlipTarget && dev.crtcs.length > 0 ? 1n : 0n; return;
+    // 1 unless some CRTC lacks page_flip_target: vacuously 1 without CRTCs
+    case BigInt(Cap.PAGE_FLIP_TARGET): a.value = cfg.pageFlipTarget || dev.crtcs.length === 0 ? 1n : 0n; return;
     case BigInt(Cap.CURSOR_WIDTH): a.value = BigInt(cfg.cursorWidth || 64); return;
     case BigInt(Cap.CURSOR_HEIGHT): a.value = BigInt(cfg.cursorHeight || 64); return;
     case BigInt(Cap.ADDFB2_MODIFIERS): a.value = cfg.fbModifiersNotSupported ? 0n : 1n; return;
