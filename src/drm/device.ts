@@ -81,6 +81,11 @@ export class DrmDevice {
   atomicCheck: ((state: AtomicState, ctx: AtomicCheckContext) => void) | null = null;
   /** The driver's commit tail; absent ⇒ the default order (disables, planes, enables, fake vblank, hw_done). */
   atomicCommitTail: ((state: AtomicState) => void) | null = null;
+  /**
+   * drm_dev_enter for core work that must finish before unplug completes (ioctls, nonblocking
+   * commits): returns the exit function, or null once unplugged. Installed by the driver layer.
+   */
+  guard: (() => (() => void) | null) | null = null;
   /** The driver-facing Device view (callbacks receive it). */
   owner: unknown = null;
   /** Called at the start of drm_dev_unplug (stop vblank timers, cancel work). */

@@ -55,7 +55,7 @@ function connectorValue(dev: DrmDevice, conn: Connector, prop: Property): bigint
   const s = conn.state, p = dev.std;
   switch (prop) {
     case p.CRTC_ID: return id(s.crtc);
-    case p.DPMS: return BigInt(conn.dpms);
+    case p.DPMS: return s.crtc?.state.self_refresh_active ? 0n : BigInt(conn.dpms); // On while self-refresh is active
     case p['link-status']: return BigInt(s.link_status);
     case p.WRITEBACK_FB_ID: return 0n; // one-shot (uapi 2.46)
     case p.WRITEBACK_OUT_FENCE_PTR: return 0n;

@@ -23,6 +23,8 @@ export function releaseFile(dev: DrmDevice, file: DrmFile): void {
   }
   // drm_master_release
   if (file.master) {
+    // the file's magic (consumed or not) leaves the master's table and becomes reusable (6.10)
+    if (file.magic) file.master.magicMap.remove(file.magic);
     if (file.isMaster && dev.master === file.master) dev.master = null;
     if (file.isMaster && !file.master.lessor) for (const l of lesseesOf(file.master)) revokeLease(l);
     if (file.isMaster && file.master.lessor) destroyLessee(file.master);

@@ -285,6 +285,8 @@ export interface Connector extends ModeObject {
   dpms: number;
   /** Lookups fail until registered (uapi 1.7); false again once hot-removed. */
   registered: boolean;
+  /** Hot-removed (DRM_CONNECTOR_UNREGISTERED, as opposed to still initializing): uapi 3.34. */
+  removed: boolean;
   readonly funcs: ConnectorFuncs;
   readonly writeback: WritebackInfo | null;
   edidBlob: Blob | null;

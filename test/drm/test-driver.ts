@@ -7,6 +7,7 @@ import { createFauxDevice, type BoundDevice } from '../../src/drm/driver/bus.js'
 import type { Device, Registered } from '../../src/drm/driver/device.js';
 import type { Driver, ModeConfigInfo } from '../../src/drm/driver/driver.js';
 import type { ConnectorInit } from '../../src/drm/kms/connector.js';
+import type { ClockMode } from '../../src/drm/clock.js';
 import { Registration, UnregisteredDevice } from '../../src/drm/driver/registration.js';
 import type { Connector, Crtc, Encoder, Plane } from '../../src/drm/types.js';
 import { ConnectorStatus, ConnectorType, EncoderType, ModeFlag, ModeType, PlaneType, Rotation } from '../../src/uapi/drm-mode.js';
@@ -51,6 +52,8 @@ export interface TestDeviceOptions {
   modeConfig?: Partial<ModeConfigInfo>;
   /** Extra connector init fields (interlaceAllowed, stereoAllowed, ...). */
   connector?: Partial<Omit<ConnectorInit, 'type' | 'funcs'>>;
+  /** The device clock (default 'manual': deterministic, no timers left behind). */
+  clock?: ClockMode;
 }
 
 export interface TestDevice {
@@ -131,7 +134,7 @@ export interface CustomDevice<R> {
  */
 export async function createCustomDevice<R>(
   build: (u: UnregisteredDevice<TestTypes>) => R,
-  o: { features?: Partial<DriverFeatures>; modeConfig?: Partial<ModeConfigInfo> } = {},
+  o: { features?: Partial<DriverFeatures>; modeConfig?: Partial<ModeConfigInfo>; clock?: ClockMode } = {},
 ): Promise<CustomDevice<R>> {
   let out: Partial<CustomDevice<R>> = {};
   const driver: Driver<TestTypes> = {
@@ -140,7 +143,7 @@ export async function createCustomDevice<R>(
   };
   const faux = await createFauxDevice('testdrm-custom', {
     probe(parent) {
-      const u = UnregisteredDevice.create(parent, driver, { label: 'custom' });
+      const u = UnregisteredDevice.create(parent, driver, { label: 'custom' }, { clock: o.clock ?? 'manual' });
       const objs = build(u);
       const device = Registration.newForeignOwned(u, parent, { regs: [] });
       out = { parent, device, objs };

@@ -226,7 +226,15 @@ function runTail(state: AtomicState, nonblock: boolean): MaybePromise<void> {
     andThen(waitForDependencies(state), () => {
       (state.dev.atomicCommitTail ?? defaultCommitTail)(state);
       if (nonblock) {
-        const finish = () => { if (allFlipsDone(state)) cleanupDone(state); };
+        // the commit work holds a drm_dev_enter section until it is cleaned up
+        const exit = state.dev.guard?.() ?? (() => undefined);
+        let done = false;
+        const finish = () => {
+          if (done || !allFlipsDone(state)) return;
+          done = true;
+          cleanupDone(state);
+          exit();
+        };
         for (const e of state.crtcs.values()) if (e.commit && !e.commit.flipDone) e.commit.onFlipDone.push(finish);
         finish();
         return;

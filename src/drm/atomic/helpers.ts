@@ -140,7 +140,7 @@ function updateConnectorRouting(state: AtomicState, conn: Connector, old: Connec
     return;
   }
   const crtcState = getCrtcState(state, cs.crtc);
-  if (!state.duplicated && !conn.registered && addedByUser && crtcState.active)
+  if (!state.duplicated && conn.removed && addedByUser && crtcState.active)
     fail('EINVAL', `connector ${conn.id} is not registered (hot-removed)`);
   const enc = bestEncoder(conn);
   if (!enc) fail('EINVAL', `no suitable encoder for connector ${conn.id}`);

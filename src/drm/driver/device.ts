@@ -11,6 +11,8 @@ import { DrmDevice } from '../device.js';
 import { openDevice } from '../open.js';
 import type { BoundDevice } from './bus.js';
 import type { Driver, DriverTypes } from './driver.js';
+import type { ModeInfo } from '../../uapi/ioctl-structs.js';
+import { kernelCommit, createKernelFramebuffer, type KernelCommit, type KernelCommitOptions, type KernelFramebuffer } from './kernel-commit.js';
 
 /** Context markers: Registered is a subtype of Initialized, so a registered device fits where an initialized one is expected. */
 export interface Initialized { readonly initialized: true }
@@ -38,15 +40,26 @@ export interface DeviceInner<T extends DriverTypes> {
   drained: (() => void)[];
 }
 
+export type { KernelCommit, KernelFramebuffer, ModeInfo };
+
+const inners = new WeakMap<object, DeviceInner<DriverTypes>>();
+
+/** @internal The shared state behind a Device view (driver-API modules only). */
+export function innerOf<T extends DriverTypes>(dev: Device<T, DeviceContext>): DeviceInner<T> {
+  return inners.get(dev) as DeviceInner<T>;
+}
+
 export class Device<T extends DriverTypes, C extends DeviceContext = DeviceContext> {
   /** Phantom: the context this view was handed out in. */
   declare readonly __context: C;
-  /** @internal */
-  readonly inner: DeviceInner<T>;
 
   /** @internal */
   constructor(inner: DeviceInner<T>) {
-    this.inner = inner;
+    inners.set(this, inner as DeviceInner<DriverTypes>);
+  }
+
+  private get inner(): DeviceInner<T> {
+    return inners.get(this) as DeviceInner<T>;
   }
 
   /** drm::Driver::Data: the driver's per-device data, available from Initialized on. */
@@ -73,6 +86,20 @@ export class Device<T extends DriverTypes, C extends DeviceContext = DeviceConte
 
   get isUnplugged(): boolean {
     return this.inner.state === 'unplugged';
+  }
+
+  /**
+   * A kernel-side atomic commit (drm_client style), usable before registration: the KMS callbacks
+   * that run get this device in the Initialized context. Blocking by default.
+   */
+  commit(build: (c: KernelCommit) => void, opts?: KernelCommitOptions): void | Promise<void> {
+    if (this.inner.state === 'unplugged') throw new DrmError('ENODEV', 'device is unplugged', 'commit');
+    return kernelCommit(this.inner.core, build, opts);
+  }
+
+  /** A framebuffer owned by the driver (boot splash, fbdev), listed in no file. */
+  createFramebuffer(format: number, width: number, height: number): KernelFramebuffer {
+    return createKernelFramebuffer(this.inner.core, format, width, height);
   }
 
   /** open() of the device node: only a registered device has one (uapi 6.1, 7.2). */

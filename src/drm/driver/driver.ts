@@ -5,6 +5,7 @@
 import type { DriverFeatures, DriverInfo } from '../device.js';
 import type { Framebuffer } from '../types.js';
 import type { BoundDevice } from './bus.js';
+import type { AtomicContext } from './kms.js';
 
 /** The two data types of a driver, bundled: `Data` = drm::Driver::Data, `RegistrationData`. */
 export interface DriverTypes {
@@ -36,4 +37,14 @@ export interface Driver<T extends DriverTypes> {
   modeConfig(parent: BoundDevice, data: T['Data']): ModeConfigInfo;
   /** drm_framebuffer_funcs.dirty; without it DIRTYFB answers ENOSYS (uapi 5.19). */
   fbDirty?(fb: Framebuffer, flags: number, color: number, numClips: number): void;
+  /**
+   * drm_mode_config_funcs.atomic_check. Default: drm_atomic_helper_check (helperCheck). A driver
+   * that adds its own rules usually ends by calling helperCheck(ctx.state, ctx).
+   */
+  atomicCheck?(ctx: AtomicContext<T>): void;
+  /**
+   * The commit tail. Default: defaultCommitTail (disables → planes → enables → fake vblank →
+   * hw_done). Whatever it does, it must end with commitHwDone.
+   */
+  atomicCommitTail?(ctx: AtomicContext<T>): void;
 }

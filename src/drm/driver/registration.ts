@@ -5,7 +5,7 @@
 import { DrmError } from '../../uapi/errno.js';
 import { DrmDevice } from '../device.js';
 import { DeviceClock, type ClockMode } from '../clock.js';
-import { stopVblanks } from '../vblank.js';
+import { stopVblanks, vblankOff } from '../vblank.js';
 import { initConnector, attachEncoder, registerConnector, type ConnectorInit } from '../kms/connector.js';
 import { enableColorMgmt, attachBackgroundColor, initCrtc, setGammaSize, type CrtcInit } from '../kms/crtc.js';
 import { initEncoder, type EncoderInit } from '../kms/encoder.js';
@@ -16,7 +16,9 @@ import {
 import { initWritebackConnector, type WritebackInit } from '../kms/writeback.js';
 import type { Connector, Crtc, Encoder, Plane } from '../types.js';
 import type { BoundDevice } from './bus.js';
-import { ContextError, Device, drainGuards, type DeviceInner, type Initialized, type Registered } from './device.js';
+import { ContextError, Device, UnbindGuard, drainGuards, innerOf, type DeviceInner, type Initialized, type Registered } from './device.js';
+import type { DriverConnectorFuncs, DriverCrtcFuncs, DriverPlaneFuncs } from './kms.js';
+import type { ConnectorFuncs, CrtcFuncs, PlaneFuncs } from '../types.js';
 import type { Driver, DriverTypes } from './driver.js';
 
 const consumed = new WeakSet<object>();
@@ -50,6 +52,15 @@ export class UnregisteredDevice<T extends DriverTypes> {
     const inner: DeviceInner<T> = { core, driver, parent, data, registrationData: undefined, state: 'initialized', guards: 0, drained: [] };
     const device = new Device<T, Initialized>(inner);
     core.owner = device;
+    if (driver.atomicCheck) core.atomicCheck = (state) => driver.atomicCheck!({ state, device });
+    if (driver.atomicCommitTail) core.atomicCommitTail = (state) => driver.atomicCommitTail!({ state, device });
+    // core work (ioctls, commit work) runs inside drm_dev_enter once registered
+    core.guard = () => {
+      if (inner.state === 'unplugged') return null;
+      if (inner.state === 'initialized') return () => undefined;
+      const g = new UnbindGuard(inner);
+      return () => g.exit();
+    };
     return new UnregisteredDevice(device);
   }
 
@@ -62,22 +73,34 @@ export class UnregisteredDevice<T extends DriverTypes> {
     return this.device.drm;
   }
 
-  createPlane(init: PlaneInit): Plane {
-    return initPlane(this.check('createPlane'), init);
+  /** drm_universal_plane_init with the driver's plane callbacks and private state. */
+  createPlane<S = unknown>(init: Omit<PlaneInit, 'funcs'> & { funcs?: DriverPlaneFuncs<T, S> }): Plane {
+    const f = init.funcs ?? {};
+    const plane = initPlane(this.check('createPlane'), { ...init, funcs: { ...f, duplicatePriv: f.duplicateState } as PlaneFuncs });
+    plane.state.priv = f.initialState?.();
+    return plane;
   }
-  createCrtc(init: CrtcInit): Crtc {
-    return initCrtc(this.check('createCrtc'), init);
+  createCrtc<S = unknown>(init: Omit<CrtcInit, 'funcs'> & { funcs?: DriverCrtcFuncs<T, S> }): Crtc {
+    const f = init.funcs ?? {};
+    const crtc = initCrtc(this.check('createCrtc'), { ...init, funcs: { ...f, duplicatePriv: f.duplicateState } as CrtcFuncs });
+    crtc.state.priv = f.initialState?.();
+    return crtc;
   }
   createEncoder(init: EncoderInit): Encoder {
     return initEncoder(this.check('createEncoder'), init);
   }
-  createConnector(init: ConnectorInit & { encoders?: Encoder[] }): Connector {
-    const c = initConnector(this.check('createConnector'), init);
+  createConnector<S = unknown>(init: Omit<ConnectorInit, 'funcs'> & { funcs?: DriverConnectorFuncs<T, S>; encoders?: Encoder[] }): Connector {
+    const f = init.funcs ?? {};
+    const c = initConnector(this.check('createConnector'), { ...init, funcs: { ...f, duplicatePriv: f.duplicateState } as ConnectorFuncs });
+    c.state.priv = f.initialState?.();
     for (const e of init.encoders ?? []) attachEncoder(c, e);
     return c;
   }
-  createWritebackConnector(init: WritebackInit): Connector {
-    return initWritebackConnector(this.check('createWritebackConnector'), init);
+  createWritebackConnector<S = unknown>(init: Omit<WritebackInit, 'funcs'> & { funcs?: DriverConnectorFuncs<T, S> }): Connector {
+    const f = init.funcs ?? {};
+    const c = initWritebackConnector(this.check('createWritebackConnector'), { ...init, funcs: { ...f, duplicatePriv: f.duplicateState } as ConnectorFuncs });
+    c.state.priv = f.initialState?.();
+    return c;
   }
   attachEncoder(conn: Connector, enc: Encoder): void {
     this.check('attachEncoder');
@@ -127,7 +150,7 @@ export const Registration = {
    * registering fails; unbinding the parent unplugs the device.
    */
   newForeignOwned<T extends DriverTypes>(drm: UnregisteredDevice<T>, parent: BoundDevice, registrationData: T['RegistrationData'], flags = 0): Device<T, Registered> {
-    const inner = drm.device.inner;
+    const inner = innerOf(drm.device);
     if (inner.parent !== parent) throw new DrmError('EINVAL', `device belongs to parent "${inner.parent.name}", not "${parent.name}"`, 'Registration.newForeignOwned');
     if (!parent.parent.isBound || parent.parent.bound !== parent) throw new DrmError('ENODEV', 'parent device is no longer bound', 'Registration.newForeignOwned');
     UnregisteredDevice.consume(drm);
@@ -145,9 +168,11 @@ export const Registration = {
   },
 };
 
-/** drm_dev_register → drm_modeset_register_all: connectors become visible. */
+/** drm_dev_register: drm_mode_config_validate, then drm_modeset_register_all (connectors visible). */
 function registerDevice(core: DrmDevice): void {
   if (core.crtcs.length === 0 && core.features.modeset && core.planes.length > 0) throw new DrmError('EINVAL', 'a modeset device needs at least one CRTC', 'drm_dev_register');
+  // fixup_encoder_possible_clones: an encoder can always be cloned with itself
+  for (const e of core.encoders) if (!e.possibleClones) e.possibleClones = 1 << e.index;
   for (const c of core.connectors) registerConnector(core, c);
   core.registered = true;
 }
@@ -161,6 +186,8 @@ export async function unplug<T extends DriverTypes>(inner: DeviceInner<T>): Prom
   inner.state = 'unplugged';
   inner.core.unplugged = true;
   inner.core.registered = false;
+  // pending flips complete now (vblank off sends their events), so commit work can finish
+  for (const crtc of inner.core.crtcs) vblankOff(inner.core, crtc);
   stopVblanks(inner.core);
   await inner.core.onUnplug?.();
   await drainGuards(inner);

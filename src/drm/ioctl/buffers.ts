@@ -117,7 +117,8 @@ export function getFb(dev: DrmDevice, file: DrmFile, a: S.DrmModeFbCmd): void {
 
 /** drm_mode_getfb2_ioctl (uapi 5.18). */
 export function getFb2(dev: DrmDevice, file: DrmFile, a: S.DrmModeFbCmd2): void {
-  needModeset(dev);
+  // unlike its siblings (EOPNOTSUPP), drm_mode_getfb2_ioctl answers EINVAL without DRIVER_MODESET
+  if (!dev.features.modeset) fail('EINVAL', 'driver has no DRIVER_MODESET');
   const fb = dev.fb(a.fb_id);
   if (!fb) fail('ENOENT', `no framebuffer ${a.fb_id}`);
   a.height = fb.height;

@@ -42,19 +42,25 @@ export function dispatch(file: DrmFile, name: IoctlName, userArg: Record<string,
     permit(dev, file, def.flags);
     const k = copyInStruct(name, userArg as never) as unknown as Record<string, unknown>;
     const copyOut = () => { if (userArg && typeof userArg === 'object') Object.assign(userArg, k); };
+    // the ioctl runs inside drm_dev_enter/exit: unplug waits for it
+    const exit = dev.guard ? dev.guard() : () => undefined;
+    if (!exit) fail('ENODEV', 'device is unplugged');
     let r: void | Promise<void>;
     try {
       r = h(dev, file, k);
     } catch (e) {
+      exit();
       copyOut(); // uapi 0.4: the struct is copied back even when the handler fails
       throw e;
     }
     if (r instanceof Promise) {
-      return r.then(copyOut, (e) => {
+      return r.then(() => { exit(); copyOut(); }, (e) => {
+        exit();
         copyOut();
         throw named(e, tag);
       });
     }
+    exit();
     copyOut();
   } catch (e) {
     throw named(e, tag);

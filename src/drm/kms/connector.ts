@@ -36,7 +36,7 @@ export function initConnector(dev: DrmDevice, init: ConnectorInit): Connector {
     id: 0, objType: ObjectType.CONNECTOR, props: [], index, type: init.type, typeId,
     name: `${CONNECTOR_TYPE_NAMES[init.type] ?? 'Unknown'}-${typeId}`, status: ConnectorStatus.unknown, modes: [],
     displayInfo: { mm_width: 0, mm_height: 0, subpixel: SubPixel.UNKNOWN, non_desktop: false },
-    possibleEncoders: [], dpms: 0, registered: false, funcs: init.funcs ?? {}, writeback: null, edidBlob: null,
+    possibleEncoders: [], dpms: 0, registered: false, removed: false, funcs: init.funcs ?? {}, writeback: null, edidBlob: null,
     interlaceAllowed: init.interlaceAllowed ?? false, doublescanAllowed: init.doublescanAllowed ?? false,
     stereoAllowed: init.stereoAllowed ?? false,
   } as unknown as Mutable<Connector> & ConnectorExtra;
@@ -72,6 +72,7 @@ export function registerConnector(dev: DrmDevice, conn: Connector): void {
 export function unregisterConnector(dev: DrmDevice, conn: Connector): void {
   if (!conn.registered) return;
   (conn as Mutable<Connector>).registered = false;
+  conn.removed = true;
   dev.unpublishObject(conn);
 }
 
