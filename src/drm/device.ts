@@ -5,7 +5,7 @@
  */
 import { ObjectType, type ObjectTypeCode } from '../uapi/drm-mode.js';
 import { Idr } from './idr.js';
-import type { AnyObject, Blob, Connector, Crtc, Encoder, Framebuffer, ModeObject, Plane, Property } from './types.js';
+import type { AnyObject, Blob, Connector, Crtc, Encoder, Framebuffer, GemObject, ModeObject, Plane, Property } from './types.js';
 import type { DrmFile } from './file.js';
 import type { DrmMaster } from './master.js';
 import { createStandardProperties, type StandardProperties } from './standard-props.js';
@@ -70,6 +70,8 @@ export class DrmDevice {
   unplugged = false;
   /** Last fake mmap offset page handed out (drm_vma_offset_manager). */
   nextMmapPage = 0x100000n; // DRM_FILE_PAGE_OFFSET_START in pages (0x100000000 bytes)
+  /** Fake mmap offsets handed out so far (drm_vma_offset_manager). */
+  readonly mmapOffsets = new Map<bigint, GemObject>();
   /** drm_framebuffer_funcs.dirty; absent ⇒ DIRTYFB answers ENOSYS (uapi 5.19). */
   fbDirty: ((fb: Framebuffer, flags: number, color: number, numClips: number) => void) | null = null;
   /**

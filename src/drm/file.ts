@@ -108,13 +108,11 @@ export class DrmFile implements DrmFd {
   mmap(offset: bigint, length: number): Uint8Array {
     if (this.closed) fail('EBADF', 'file is closed');
     if (this.dev.unplugged) throw new DrmError('ENODEV', 'device unplugged', 'mmap'); // uapi 7.3
-    for (const obj of this.handles.values()) {
-      if (obj.mmapOffset === offset) {
-        if (length > obj.size) throw new DrmError('EINVAL', `mmap length ${length} exceeds object size ${obj.size}`, 'mmap');
-        return obj.bytes.subarray(0, length);
-      }
-    }
-    throw new DrmError('EACCES', `no object of this file is mapped at offset 0x${offset.toString(16)}`, 'mmap');
+    // drm_gem_mmap: an exact offset+size lookup (EINVAL), then the file must hold a handle (EACCES)
+    const obj = this.dev.mmapOffsets.get(offset);
+    if (!obj || length > Math.ceil(obj.size / 4096) * 4096) throw new DrmError('EINVAL', `no object mapped at offset 0x${offset.toString(16)} for ${length} bytes`, 'mmap');
+    if (!this.handles.values().includes(obj)) throw new DrmError('EACCES', 'this file has no handle to the object at that offset', 'mmap');
+    return obj.bytes.subarray(0, Math.min(length, obj.size));
   }
 
   close(): void {

@@ -70,6 +70,7 @@ export function mapDumb(dev: DrmDevice, file: DrmFile, handle: number): bigint {
   if (obj.mmapOffset === 0n) {
     obj.mmapOffset = dev.nextMmapPage * BigInt(PAGE_SIZE);
     dev.nextMmapPage += BigInt(Math.ceil(obj.size / PAGE_SIZE));
+    dev.mmapOffsets.set(obj.mmapOffset, obj);
   }
   return obj.mmapOffset;
 }
