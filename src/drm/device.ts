@@ -88,6 +88,8 @@ export class DrmDevice {
    * commits): returns the exit function, or null once unplugged. Installed by the driver layer.
    */
   guard: (() => (() => void) | null) | null = null;
+  /** Hotplug uevent listeners (drm_kms_helper_hotplug_event). */
+  readonly hotplugListeners = new Set<() => void>();
   /** The driver-facing Device view (callbacks receive it). */
   owner: unknown = null;
   /** Called at the start of drm_dev_unplug (stop vblank timers, cancel work). */

@@ -78,6 +78,7 @@ export function atomicIoctl(dev: DrmDevice, file: DrmFile, a: S.DrmModeAtomic): 
 
 function runAtomic(dev: DrmDevice, file: DrmFile, a: S.DrmModeAtomic): void | Promise<void> {
   const state = createAtomicState(dev, file);
+  state.origin = 'atomic';
   state.allowModeset = (a.flags & AtomicFlag.ALLOW_MODESET) !== 0;
   state.asyncFlip = (a.flags & AtomicFlag.PAGE_FLIP_ASYNC) !== 0;
   const slots: OutFenceSlot[] = [];

@@ -10,6 +10,7 @@ import type * as S from '../../uapi/ioctl-structs.js';
 import { blobGet, blobPut, createBlob } from '../blob.js';
 import type { DrmDevice } from '../device.js';
 import { reserveVblankEvent } from '../events.js';
+import { vblankGet, vblankOf } from '../vblank.js';
 import type { DrmFile } from '../file.js';
 import { createFramebuffer, fbPut, planeHasFormat } from '../framebuffer.js';
 import { encodeModeInfo, modeEqual, modeFromUser, modeToUser } from '../modes.js';
@@ -35,8 +36,9 @@ function checkSrcCoords(srcX: number, srcY: number, srcW: number, srcH: number, 
 }
 
 /** A legacy ioctl's commit: modeset allowed, blocking (uapi 2.53). */
-function legacyState(dev: DrmDevice, file: DrmFile): AtomicState {
+function legacyState(dev: DrmDevice, file: DrmFile, origin: string): AtomicState {
   const s = createAtomicState(dev, file);
+  s.origin = origin;
   s.allowModeset = true;
   return s;
 }
@@ -44,15 +46,14 @@ function legacyState(dev: DrmDevice, file: DrmFile): AtomicState {
 /** drm_atomic_set_mode_for_crtc: a kernel-owned MODE_ID blob for the mode. */
 function setModeForCrtc(state: AtomicState, cs: CrtcState, mode: S.ModeInfo | null): void {
   if (mode && cs.mode_blob && modeEqual(cs.mode, mode) && cs.mode.name === mode.name && cs.mode.type === mode.type) return;
-  blobPut(state.dev, cs.mode_blob);
-  cs.mode_blob = null;
-  if (mode) {
-    cs.mode_blob = createBlob(state.dev, encodeModeInfo(modeToUser(mode)));
-    cs.mode = { ...mode };
-    cs.enable = true;
-  } else {
-    setModePropForCrtc(state, cs, null);
+  if (!mode) {
+    setModePropForCrtc(state, cs, null); // drops the blob and clears enable
+    return;
   }
+  blobPut(state.dev, cs.mode_blob);
+  cs.mode_blob = createBlob(state.dev, encodeModeInfo(modeToUser(mode)));
+  cs.mode = { ...mode };
+  cs.enable = true;
 }
 
 /** DRM_IOCTL_MODE_SETCRTC (uapi 3.52, 3.53). */
@@ -94,7 +95,7 @@ export function setCrtc(dev: DrmDevice, file: DrmFile, a: S.DrmModeCrtc): void |
     }
   }
   return withModesetLock(dev, () => {
-    const state = legacyState(dev, file);
+    const state = legacyState(dev, file, 'setcrtc');
     const cs = getCrtcState(state, crtc);
     const ps = plane ? getPlaneState(state, plane) : null;
     if (!mode) {
@@ -147,8 +148,9 @@ function setplaneCheck(plane: Plane, crtc: Crtc, fb: Framebuffer, cx: number, cy
 }
 
 /** drm_atomic_helper_update_plane / disable_plane. */
-function updatePlane(dev: DrmDevice, file: DrmFile | null, plane: Plane, crtc: Crtc | null, fb: Framebuffer | null, r: { cx: number; cy: number; cw: number; ch: number; sx: number; sy: number; sw: number; sh: number }): void | Promise<void> {
+function updatePlane(dev: DrmDevice, file: DrmFile | null, origin: string, plane: Plane, crtc: Crtc | null, fb: Framebuffer | null, r: { cx: number; cy: number; cw: number; ch: number; sx: number; sy: number; sw: number; sh: number }): void | Promise<void> {
   const state = createAtomicState(dev, file);
+  state.origin = origin;
   state.allowModeset = true;
   const ps: PlaneState = getPlaneState(state, plane);
   if (!fb) {
@@ -180,7 +182,7 @@ export function setPlane(dev: DrmDevice, file: DrmFile, a: S.DrmModeSetPlane): v
     if (!crtc) fail('ENOENT', `no CRTC ${a.crtc_id}`);
     setplaneCheck(plane, crtc, fb, a.crtc_x, a.crtc_y, a.crtc_w, a.crtc_h, a.src_x, a.src_y, a.src_w, a.src_h);
   }
-  return withModesetLock(dev, () => updatePlane(dev, file, plane, crtc, fb, { cx: a.crtc_x, cy: a.crtc_y, cw: a.crtc_w, ch: a.crtc_h, sx: a.src_x, sy: a.src_y, sw: a.src_w, sh: a.src_h }));
+  return withModesetLock(dev, () => updatePlane(dev, file, 'setplane', plane, crtc, fb, { cx: a.crtc_x, cy: a.crtc_y, cw: a.crtc_w, ch: a.crtc_h, sx: a.src_x, sy: a.src_y, sw: a.src_w, sh: a.src_h }));
 }
 
 /** DRM_IOCTL_MODE_CURSOR / CURSOR2 (uapi 3.55). */
@@ -190,7 +192,8 @@ export function cursor(dev: DrmDevice, file: DrmFile, a: S.DrmModeCursor2): void
   const crtc = dev.crtc(a.crtc_id, file);
   if (!crtc) fail('ENOENT', `no CRTC ${a.crtc_id}`);
   const plane = crtc.cursor;
-  if (!plane) fail('ENXIO', `CRTC ${crtc.id} has no cursor plane and no legacy cursor`);
+  // the legacy path without cursor_set/cursor_move: BO → ENXIO, MOVE alone → EFAULT
+  if (!plane) fail(a.flags & CursorFlag.BO ? 'ENXIO' : 'EFAULT', `CRTC ${crtc.id} has no cursor plane and no legacy cursor`);
   if (!file.leaseHolds(plane)) fail('EACCES', `cursor plane ${plane.id} is not leased`);
   let fb: Framebuffer | null = null;
   let internal = false;
@@ -206,7 +209,7 @@ export function cursor(dev: DrmDevice, file: DrmFile, a: S.DrmModeCursor2): void
   return withModesetLock(dev, () => {
     try {
       if (fb) setplaneCheck(plane, crtc, fb, pos.x, pos.y, w, h, 0, 0, (w << 16) >>> 0, (h << 16) >>> 0);
-      const r = updatePlane(dev, file, plane, crtc, fb, { cx: pos.x, cy: pos.y, cw: w, ch: h, sx: 0, sy: 0, sw: (w << 16) >>> 0, sh: (h << 16) >>> 0 });
+      const r = updatePlane(dev, file, 'cursor', plane, crtc, fb, { cx: pos.x, cy: pos.y, cw: w, ch: h, sx: 0, sy: 0, sw: (w << 16) >>> 0, sh: (h << 16) >>> 0 });
       if (a.flags & CursorFlag.MOVE) plane.cursorPos = { x: a.x, y: a.y };
       return r;
     } finally {
@@ -228,7 +231,13 @@ export function pageFlip(dev: DrmDevice, file: DrmFile, a: S.DrmModeCrtcPageFlip
   const plane = crtc.primary;
   if (!plane) fail('EINVAL', `CRTC ${crtc.id} has no primary plane`);
   if (!file.leaseHolds(plane)) fail('EACCES', `primary plane ${plane.id} is not leased`);
-  if (target && !dev.config.pageFlipTarget) fail('EINVAL', 'the driver has no page_flip_target');
+  if (dev.config.pageFlipTarget) {
+    // page_flip_target drivers: a vblank reference first, then the target range (uapi 8.12)
+    if (!vblankGet(dev, crtc)) fail('EINVAL', `vblank of CRTC ${crtc.id} is off`);
+    const current = Number(BigInt.asUintN(32, vblankOf(crtc).count));
+    if (target === PageFlip.TARGET_ABSOLUTE && ((a.sequence - current) | 0) > 1) fail('EINVAL', `absolute flip target ${a.sequence} must be <= ${current + 1}`);
+    if (target === PageFlip.TARGET_RELATIVE && a.sequence !== 0 && a.sequence !== 1) fail('EINVAL', `relative flip target ${a.sequence} must be 0 or 1`);
+  } else if (target) fail('EINVAL', 'the driver has no page_flip_target');
   return withModesetLock(dev, () => {
     const oldFb = plane.state.fb;
     if (!oldFb) fail('EBUSY', 'no framebuffer on the primary plane');
@@ -239,6 +248,7 @@ export function pageFlip(dev: DrmDevice, file: DrmFile, a: S.DrmModeCrtcPageFlip
     if (oldFb.format.format !== fb.format.format) fail('EINVAL', 'a page flip cannot change the pixel format');
     const ev = a.flags & PageFlip.EVENT ? reserveVblankEvent(file, 2, crtc.id, a.user_data) : null;
     const state = createAtomicState(dev, file);
+    state.origin = 'page_flip';
     try {
       const cs = getCrtcState(state, crtc);
       cs.event = ev;
@@ -264,7 +274,7 @@ function commitDpms(dev: DrmDevice, file: DrmFile, conn: Connector, value: bigin
   conn.dpms = mode;
   const crtc = conn.state.crtc;
   if (!crtc) return;
-  const state = legacyState(dev, file);
+  const state = legacyState(dev, file, 'setproperty');
   try {
     addAffectedConnectors(state, crtc);
     const cs = getCrtcState(state, crtc);
@@ -290,7 +300,7 @@ export function objSetProperty(dev: DrmDevice, file: DrmFile, a: S.DrmModeObjSet
       if (obj.objType !== ObjectType.CONNECTOR) fail('EINVAL', 'DPMS is a connector property');
       return commitDpms(dev, file, obj as Connector, a.value);
     }
-    const state = legacyState(dev, file);
+    const state = legacyState(dev, file, 'setproperty');
     try {
       atomicSetProperty(state, obj, prop, a.value);
     } catch (e) {
@@ -316,12 +326,14 @@ export function setGamma(dev: DrmDevice, file: DrmFile, a: S.DrmModeCrtcLut): vo
   const n = crtc.gammaSize;
   const r = getU16s(file, a.red, n), g = getU16s(file, a.green, n), b = getU16s(file, a.blue, n);
   crtc.gammaStore.set(r, 0); crtc.gammaStore.set(g, n); crtc.gammaStore.set(b, 2 * n);
+  // drm_crtc_legacy_gamma_set: GAMMA_LUT, else DEGAMMA_LUT, else ENODEV (the table stays stored)
+  if (!crtc.optProps.GAMMA_LUT && !crtc.optProps.DEGAMMA_LUT) fail('ENODEV', `CRTC ${crtc.id} has neither GAMMA_LUT nor DEGAMMA_LUT`);
   return withModesetLock(dev, () => {
     const data = new Uint8Array(8 * n);
     const v = new DataView(data.buffer);
     for (let i = 0; i < n; i++) { v.setUint16(8 * i, r[i]!, true); v.setUint16(8 * i + 2, g[i]!, true); v.setUint16(8 * i + 4, b[i]!, true); }
     const blob = createBlob(dev, data);
-    const state = legacyState(dev, file);
+    const state = legacyState(dev, file, 'setgamma');
     const cs = getCrtcState(state, crtc);
     const useGamma = !!crtc.optProps.GAMMA_LUT;
     const swap = (cur: Blob | null, next: Blob | null): Blob | null => {

@@ -30,12 +30,14 @@ export interface AtomicState {
   fakeCommit: CrtcCommit | null;
   /** Driver-private per-commit data (≈ private objects). */
   priv: Map<unknown, unknown>;
+  /** Where the commit came from: 'atomic', 'setcrtc', 'setplane', 'cursor', 'page_flip', 'setproperty', 'rmfb', 'kernel'. */
+  origin: string;
 }
 
 export function createAtomicState(dev: DrmDevice, file: DrmFile | null): AtomicState {
   return {
     dev, file, allowModeset: false, legacyCursorUpdate: false, asyncFlip: false, duplicated: false,
-    planes: new Map(), crtcs: new Map(), connectors: new Map(), fakeCommit: null, priv: new Map(),
+    planes: new Map(), crtcs: new Map(), connectors: new Map(), fakeCommit: null, priv: new Map(), origin: 'kernel',
   };
 }
 
@@ -73,7 +75,8 @@ export function getCrtcState(state: AtomicState, crtc: Crtc): CrtcState {
 export function getPlaneState(state: AtomicState, plane: Plane): PlaneState {
   let e = state.planes.get(plane);
   if (!e) {
-    const n = duplicatePlaneState(plane.state);
+    // damage clips are per commit: __drm_atomic_helper_plane_duplicate_state does not carry them over
+    const n = { ...duplicatePlaneState(plane.state), fb_damage_clips: null };
     planeStateRefsGet(n);
     e = { old: plane.state, new: n };
     state.planes.set(plane, e);

@@ -11,6 +11,9 @@ import { DrmDevice } from '../device.js';
 import { openDevice } from '../open.js';
 import type { BoundDevice } from './bus.js';
 import type { Driver, DriverTypes } from './driver.js';
+import type { DriverConnectorFuncs } from './kms.js';
+import { attachEncoder, initConnector, registerConnector, unregisterConnector, type ConnectorInit } from '../kms/connector.js';
+import type { Connector, ConnectorFuncs, Encoder } from '../types.js';
 import type { ModeInfo } from '../../uapi/ioctl-structs.js';
 import { kernelCommit, createKernelFramebuffer, type KernelCommit, type KernelCommitOptions, type KernelFramebuffer } from './kernel-commit.js';
 
@@ -100,6 +103,45 @@ export class Device<T extends DriverTypes, C extends DeviceContext = DeviceConte
   /** A framebuffer owned by the driver (boot splash, fbdev), listed in no file. */
   createFramebuffer(format: number, width: number, height: number): KernelFramebuffer {
     return createKernelFramebuffer(this.inner.core, format, width, height);
+  }
+
+  /**
+   * Hot-add a connector after registration (like a DP MST port appearing): initialised, attached
+   * to its encoders, registered, then a hotplug event.
+   */
+  hotAddConnector<S = unknown>(this: Device<T, Registered>, init: Omit<ConnectorInit, 'funcs'> & { funcs?: DriverConnectorFuncs<T, S>; encoders?: Encoder[] }): Connector {
+    requireRegistered(this.inner, 'hotAddConnector');
+    const core = this.inner.core;
+    const f = init.funcs ?? {};
+    const c = initConnector(core, { ...init, funcs: { ...f, duplicatePriv: f.duplicateState } as ConnectorFuncs });
+    c.state.priv = f.initialState?.();
+    for (const e of init.encoders ?? []) attachEncoder(c, e);
+    registerConnector(core, c);
+    this.hotplugEvent();
+    return c;
+  }
+
+  /**
+   * Hot-remove a connector: unregistered at once (lookups fail, uapi 1.7; routing it to an active
+   * CRTC fails, 3.34), then a hotplug event. It stays in the state of a CRTC using it until
+   * userspace moves away.
+   */
+  hotRemoveConnector(this: Device<T, Registered>, conn: Connector): void {
+    requireRegistered(this.inner, 'hotRemoveConnector');
+    unregisterConnector(this.inner.core, conn);
+    this.hotplugEvent();
+  }
+
+  /** drm_kms_helper_hotplug_event: tell userspace (a uevent) that connectors changed. */
+  hotplugEvent(): void {
+    for (const l of [...this.inner.core.hotplugListeners]) l();
+  }
+
+  /** Listen for hotplug uevents; returns the unsubscribe function. */
+  onHotplug(cb: () => void): () => void {
+    const set = this.inner.core.hotplugListeners;
+    set.add(cb);
+    return () => set.delete(cb);
   }
 
   /** open() of the device node: only a registered device has one (uapi 6.1, 7.2). */

@@ -22,3 +22,8 @@ export type { ClockMode } from '../clock.js';
 export { DeviceClock } from '../clock.js';
 export type * from '../types.js';
 export type { DriverInfo, DriverFeatures } from '../device.js';
+export { queueWritebackJob, signalWritebackCompletion, writebackQueue, type QueuedWritebackJob } from '../kms/writeback.js';
+export { registerConnector, unregisterConnector, fillModes } from '../kms/connector.js';
+export type { DrmDevice } from '../device.js';
+export type { ModeInfo } from '../../uapi/ioctl-structs.js';
+export { addModesNoEdid, setPreferredMode } from '../dmt-modes.js';

@@ -6,6 +6,7 @@ import { compareModes, modeBasicProblem, modeEqual } from '../modes.js';
 import { attachProperty } from '../property.js';
 import type { Connector, ConnectorFuncs, Encoder } from '../types.js';
 import { resetConnectorState } from './state.js';
+import { addModesNoEdid } from '../dmt-modes.js';
 
 export interface ConnectorInit {
   type: number;
@@ -107,7 +108,9 @@ export function fillModes(dev: DrmDevice, conn: Connector, maxX: number, maxY: n
     conn.modes = [];
     return;
   }
-  const probed = conn.funcs.getModes ? conn.funcs.getModes(conn) : [];
+  let probed = conn.funcs.getModes ? conn.funcs.getModes(conn) : [];
+  // no modes on a connected/unknown connector: the 1024x768-and-below DMT fallback
+  if (probed.length === 0) probed = addModesNoEdid(1024, 768);
   // drm_connector_list_update: equal probed modes (drm_mode_equal) are merged into one; the
   // preferred one's timings win, the type bits are or-ed together
   const merged: ModeInfo[] = [];

@@ -5,6 +5,7 @@ import type { DrmDevice } from '../device.js';
 import { U64_MAX, attachProperty, createBlobProp, createObjectProp, createRange } from '../property.js';
 import type { Connector, ConnectorFuncs } from '../types.js';
 import { attachEncoder, initConnector } from './connector.js';
+import { fbPut } from '../framebuffer.js';
 import { initEncoder } from './encoder.js';
 
 /** create_writeback_properties: once per device, FB_ID, PIXEL_FORMATS, OUT_FENCE_PTR in that order. */
@@ -42,4 +43,40 @@ export function initWritebackConnector(dev: DrmDevice, init: WritebackInit): Con
   attachProperty(conn, props.fb, 0n);
   attachProperty(conn, props.formats, BigInt(formatsBlob.id));
   return conn;
+}
+
+/** A queued writeback job: the FB (with its own reference) and the out-fence to signal. */
+export interface QueuedWritebackJob {
+  readonly fb: import('../types.js').Framebuffer;
+  readonly outFence: import('../sync-file.js').OutFence | null;
+}
+
+const queues = new WeakMap<Connector, QueuedWritebackJob[]>();
+
+export function writebackQueue(conn: Connector): QueuedWritebackJob[] {
+  let q = queues.get(conn);
+  if (!q) queues.set(conn, (q = []));
+  return q;
+}
+
+/** drm_writeback_queue_job: the job leaves the connector state for the connector's queue. */
+export function queueWritebackJob(conn: Connector, state: import('../types.js').ConnectorState): QueuedWritebackJob | null {
+  const job = state.writeback_job;
+  if (!job?.fb) return null;
+  state.writeback_job = null;
+  const q: QueuedWritebackJob = { fb: job.fb, outFence: job.outFence };
+  writebackQueue(conn).push(q);
+  return q;
+}
+
+/**
+ * drm_writeback_signal_completion: the oldest job is done; its out-fence signals (with the
+ * status as error when nonzero) and its FB reference is dropped.
+ */
+export function signalWritebackCompletion(dev: DrmDevice, conn: Connector, timeNs: bigint): QueuedWritebackJob | null {
+  const job = writebackQueue(conn).shift() ?? null;
+  if (!job) return null;
+  job.outFence?.signal(timeNs);
+  fbPut(dev, job.fb);
+  return job;
 }
