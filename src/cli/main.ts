@@ -1,14 +1,45 @@
 #!/usr/bin/env node
 /** The `vkms-ts` command. */
-const [cmd] = process.argv.slice(2);
-const usage = `usage: vkms-ts <command>
+import { DrmError } from '../uapi/errno.js';
+import { VkmsConfigError } from '../vkms/index.js';
+import { DEMO_HELP, runDemo } from './demo.js';
+import { CliError, EXIT } from './errors.js';
+
+const USAGE = `usage: vkms-ts <command> [options]
+
+A virtual DRM/KMS device (Linux VKMS) in TypeScript.
 
 commands:
-  demo      light the default device and write demo.png (coming with the VKMS driver)
-  --help    this text`;
-if (!cmd || cmd === '--help' || cmd === '-h') {
-  console.log(usage);
-  process.exit(0);
+  demo       light the default device and write the composed frame to demo.png
+  help CMD   help for a command
+
+Run 'vkms-ts <command> --help' for a command's options.`;
+
+const HELP: Record<string, string> = { demo: DEMO_HELP };
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h') { console.log(USAGE); return EXIT.OK; }
+  if (cmd === 'help') {
+    const h = rest[0] ? HELP[rest[0]] : USAGE;
+    if (!h) throw new CliError(`help: unknown command '${rest[0]}'`);
+    console.log(h);
+    return EXIT.OK;
+  }
+  switch (cmd) {
+    case 'demo':
+      await runDemo(rest);
+      return EXIT.OK;
+    default:
+      throw new CliError(`unknown command '${cmd}' (try 'vkms-ts --help')`);
+  }
 }
-console.error(`vkms-ts: unknown or not yet available command '${cmd}'\n\n${usage}`);
-process.exit(2);
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (e: unknown) => {
+  if (e instanceof CliError) { console.error(`vkms-ts: ${e.message}`); process.exit(e.exitCode); }
+  if (e instanceof VkmsConfigError) { console.error(`vkms-ts: invalid configuration: ${e.message}`); process.exit(EXIT.USAGE); }
+  if (e instanceof DrmError) { console.error(`vkms-ts: ${e.message}`); process.exit(EXIT.FAILED); }
+  if (e instanceof Error && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) { console.error(`vkms-ts: ${e.message}`); process.exit(EXIT.USAGE); }
+  console.error(e);
+  process.exit(EXIT.FAILED);
+});

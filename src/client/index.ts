@@ -2,3 +2,4 @@
 export { Card, isErrno } from './card.js';
 export type * from './card.js';
 export { AtomicRequest } from './atomic.js';
+export { addPlane, preferredMode, modesetRequest, lightOutput, type PlaneSetup } from './modeset.js';

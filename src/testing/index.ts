@@ -1,2 +1,3 @@
-/** Helpers for headless tests (vitest): golden-image matcher; device factories and CRC capture follow. */
+/** Helpers for headless tests (vitest): VKMS test outputs, pipe CRC, events, golden images. */
 export { registerImageMatchers } from './image-matcher.js';
+export { createTestOutput, PipeCrc, nextEvents, type TestOutput, type TestFb } from './vkms.js';

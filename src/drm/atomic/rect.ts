@@ -66,13 +66,15 @@ function clipScaled(src: number, dst: number, clip: number): number {
 
 /** drm_rect_clip_scaled: clip dst to `clip`, shrinking src proportionally; true if visible. */
 export function rectClipScaled(src: Rect, dst: Rect, clip: Rect): boolean {
+  // clip_scaled clamps the clipped amount to the dst size (not for an empty dst): dst moves by that
+  const clamp = (d: number, w: number) => (w === 0 ? d : Math.min(d, w));
   let diff = clip.x1 - dst.x1;
-  if (diff > 0) { src.x1 = i32(src.x2 - clipScaled(rectWidth(src), rectWidth(dst), diff)); dst.x1 = clip.x1; }
+  if (diff > 0) { const w = rectWidth(dst); src.x1 = i32(src.x2 - clipScaled(rectWidth(src), w, diff)); dst.x1 = i32(dst.x1 + clamp(diff, w)); }
   diff = clip.y1 - dst.y1;
-  if (diff > 0) { src.y1 = i32(src.y2 - clipScaled(rectHeight(src), rectHeight(dst), diff)); dst.y1 = clip.y1; }
+  if (diff > 0) { const h = rectHeight(dst); src.y1 = i32(src.y2 - clipScaled(rectHeight(src), h, diff)); dst.y1 = i32(dst.y1 + clamp(diff, h)); }
   diff = dst.x2 - clip.x2;
-  if (diff > 0) { src.x2 = i32(src.x1 + clipScaled(rectWidth(src), rectWidth(dst), diff)); dst.x2 = clip.x2; }
+  if (diff > 0) { const w = rectWidth(dst); src.x2 = i32(src.x1 + clipScaled(rectWidth(src), w, diff)); dst.x2 = i32(dst.x2 - clamp(diff, w)); }
   diff = dst.y2 - clip.y2;
-  if (diff > 0) { src.y2 = i32(src.y1 + clipScaled(rectHeight(src), rectHeight(dst), diff)); dst.y2 = clip.y2; }
+  if (diff > 0) { const h = rectHeight(dst); src.y2 = i32(src.y1 + clipScaled(rectHeight(src), h, diff)); dst.y2 = i32(dst.y2 - clamp(diff, h)); }
   return rectVisible(dst);
 }

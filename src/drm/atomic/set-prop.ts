@@ -2,7 +2,7 @@
  * Writing a property into an atomic state (≈ drm_atomic_uapi.c: drm_atomic_set_property and the
  * per-object setters). Value validation first (uapi 2.9–2.15), then the object's own rules.
  */
-import { fail } from '../../uapi/errno.js';
+import { DrmError, fail } from '../../uapi/errno.js';
 import { COLOR_CTM_SIZE, COLOR_LUT_ENTRY_SIZE, MODEINFO_SIZE, MODE_RECT_SIZE, ObjectType, Rotation } from '../../uapi/drm-mode.js';
 import type { UserPtr } from '../../uapi/ioctl-structs.js';
 import { blobGet, blobPut } from '../blob.js';
@@ -50,7 +50,12 @@ export function setModePropForCrtc(state: AtomicState, cs: CrtcState, blob: Blob
   cs.mode = zeroMode();
   if (blob) {
     if (blob.data.length !== MODEINFO_SIZE) fail('EINVAL', `MODE_ID blob ${blob.id} is ${blob.data.length} bytes, not ${MODEINFO_SIZE}`);
-    cs.mode = modeFromUser(decodeModeInfo(blob.data));
+    try {
+      cs.mode = modeFromUser(decodeModeInfo(blob.data));
+    } catch (e) {
+      // any drm_mode_convert_umode failure (incl. its ERANGE) is EINVAL here
+      fail('EINVAL', `MODE_ID blob ${blob.id}: ${e instanceof DrmError ? e.reason : String(e)}`);
+    }
     cs.mode_blob = blobGet(blob);
     cs.enable = true;
   } else cs.enable = false;

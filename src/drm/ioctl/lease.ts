@@ -60,8 +60,10 @@ export function createLease(dev: DrmDevice, file: DrmFile, a: S.DrmModeCreateLea
   const owner = leaseOwner(lessor);
   lessee.lesseeId = owner.lesseeIdr.alloc(lessee);
   lessor.lessees.push(lessee);
-  // the lessee's file: a clone of the lessor's open, made master of the lessee
-  const lf = new DrmFile(dev, { memory: file.memory, fds: file.fds, pid: file.pid, comm: file.comm, capSysAdmin: file.capSysAdmin, nonblock: (a.flags & O_NONBLOCK) !== 0 });
+  // the lessee's file: a clone of the lessor's open (file_clone_open keeps the lessor file's
+  // f_flags, so O_NONBLOCK comes from there; the fd flags only decide close-on-exec), made master
+  // of the lessee
+  const lf = new DrmFile(dev, { memory: file.memory, fds: file.fds, pid: file.pid, comm: file.comm, capSysAdmin: file.capSysAdmin, nonblock: file.nonblock });
   lf.master = lessee;
   lf.isMaster = true;
   lf.authenticated = true;

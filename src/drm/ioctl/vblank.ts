@@ -9,6 +9,8 @@ import type { Crtc } from '../types.js';
 import { armVblankEvent, vblankGet, vblankOf } from '../vblank.js';
 
 const WAIT_TIMEOUT_NS = 3_000_000_000n;
+/** _DRM_VBLANK_FLAGS_MASK: EVENT|SIGNAL|SECONDARY|NEXTONMISS (drm.h; _DRM_VBLANK_FLIP is not in it). */
+const FLAGS_MASK = VBlank.EVENT | VBlank.SIGNAL | VBlank.SECONDARY | VBlank.NEXTONMISS;
 const U64 = (v: bigint) => BigInt.asUintN(64, v);
 
 /** drm_vblank_passed: (seq - ref) mod 2^64 ≤ 2^23 (uapi 8.5). */
@@ -34,8 +36,8 @@ function reply(dev: DrmDevice, crtc: Crtc, a: S.DrmWaitVblank): void {
 export function waitVblank(dev: DrmDevice, file: DrmFile, a: S.DrmWaitVblank): void | Promise<void> {
   if (!dev.features.vblank) fail('EOPNOTSUPP', 'device has no vblank support');
   if (a.type & VBlank.SIGNAL) fail('EINVAL', '_DRM_VBLANK_SIGNAL is not supported');
-  if (a.type & ~(VBlank.TYPES_MASK | VBlank.FLAGS_MASK | VBlank.HIGH_CRTC_MASK)) fail('EINVAL', `unknown type bits 0x${a.type.toString(16)}`);
-  const flags = a.type & VBlank.FLAGS_MASK;
+  if (a.type & ~(VBlank.TYPES_MASK | FLAGS_MASK | VBlank.HIGH_CRTC_MASK)) fail('EINVAL', `unknown type bits 0x${a.type.toString(16)}`);
+  const flags = a.type & FLAGS_MASK;
   const high = a.type & VBlank.HIGH_CRTC_MASK;
   let index = high ? high >>> VBlank.HIGH_CRTC_SHIFT : flags & VBlank.SECONDARY ? 1 : 0;
   // the index counts only the caller's leased CRTCs (uapi 8.2)
@@ -77,8 +79,8 @@ export function waitVblank(dev: DrmDevice, file: DrmFile, a: S.DrmWaitVblank): v
   if (req === seq) return reply(dev, crtc, a);
   const r = dev.clock.waitFor(() => vblankPassed(v.count, req) || !v.enabled, WAIT_TIMEOUT_NS);
   const finish = (ok: boolean) => {
+    reply(dev, crtc, a); // filled on a timeout too (only EINTR skips it)
     if (!ok) fail('EBUSY', 'timed out waiting for vblank'); // 3 s (uapi 8.6)
-    reply(dev, crtc, a);
   };
   if (r instanceof Promise) return r.then(finish);
   finish(r);
