@@ -3,6 +3,9 @@
 import { DrmError } from '../uapi/errno.js';
 import { VkmsConfigError } from '../vkms/index.js';
 import { DEMO_HELP, runDemo } from './demo.js';
+import { INFO_HELP, runInfo } from './info.js';
+import { MODETEST_HELP, runModetest } from './modetest.js';
+import { BENCH_HELP, runBench } from './bench.js';
 import { CliError, EXIT } from './errors.js';
 
 const USAGE = `usage: vkms-ts <command> [options]
@@ -11,11 +14,14 @@ A virtual DRM/KMS device (Linux VKMS) in TypeScript.
 
 commands:
   demo       light the default device and write the composed frame to demo.png
+  info       list the device as drm_info does (--json for drm_info -j)
+  modetest   list the device as libdrm's modetest does (-c -e -p -f -a)
+  bench      run the benchmarks (table + JSON)
   help CMD   help for a command
 
 Run 'vkms-ts <command> --help' for a command's options.`;
 
-const HELP: Record<string, string> = { demo: DEMO_HELP };
+const HELP: Record<string, string> = { demo: DEMO_HELP, info: INFO_HELP, modetest: MODETEST_HELP, bench: BENCH_HELP };
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -30,6 +36,14 @@ async function main(argv: string[]): Promise<number> {
     case 'demo':
       await runDemo(rest);
       return EXIT.OK;
+    case 'info':
+      await runInfo(rest);
+      return EXIT.OK;
+    case 'modetest':
+      await runModetest(rest);
+      return EXIT.OK;
+    case 'bench':
+      return runBench(rest);
     default:
       throw new CliError(`unknown command '${cmd}' (try 'vkms-ts --help')`);
   }
