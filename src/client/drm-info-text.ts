@@ -57,11 +57,11 @@ function printDevice(o: Out, d: DrmInfoDevice | null): void {
   o.push(`${L_LINE}${L_LAST}Available nodes: ${nodes.join(', ')}\n`);
 }
 
-/** pretty.c refresh_rate(): mHz, computed from the timings (int32 arithmetic). */
+/** pretty.c refresh_rate(): mHz from the timings, (clock·10^6/htotal + vtotal/2)/vtotal in 64-bit, kept in an int32. */
 function refreshRate(m: DrmInfoMode): number {
-  if (!m.htotal || !m.vtotal) return 0;
-  let r = Number((BigInt(m.clock | 0) * 1000000n) / BigInt(m.htotal | 0) + BigInt(Math.trunc((m.vtotal | 0) / 2))) ;
-  r = Math.trunc(r / (m.vtotal | 0)) | 0;
+  if (!m.htotal || !m.vtotal) return 0; // a division by zero in C
+  const num = (BigInt(m.clock | 0) * 1000000n) / BigInt(m.htotal | 0) + BigInt(Math.trunc((m.vtotal | 0) / 2));
+  let r = Number(BigInt.asIntN(32, num / BigInt(m.vtotal | 0)));
   if (m.flags & ModeFlag.INTERLACE) r = (r * 2) | 0;
   if (m.flags & ModeFlag.DBLSCAN) r = Math.trunc(r / 2);
   if (m.vscan > 1) r = Math.trunc(r / m.vscan);

@@ -17,7 +17,7 @@ import { jsonCStringify, parseInFormatsBlob, type JsonObject, type JsonValue } f
 
 /** drm_info releases whose JSON layout this can produce. */
 export type DrmInfoLayout =
-  /** The layout of the reference capture (tests/reference/vkms-6.12): 5 client caps, 14 caps, no kernel.tainted, no device.bus_data. */
+  /** The layout of the reference capture (/work/shared/reference/vkms-6.12): 5 client caps, 14 caps, no kernel.tainted, no device.bus_data. */
   | 'reference'
   /** Newer drm_info: + CURSOR_PLANE_HOTSPOT, ATOMIC_ASYNC_PAGE_FLIP, kernel.tainted, device.bus_data. */
   | 'latest';
@@ -206,7 +206,8 @@ function fbInfo(card: Card, id: number): DrmInfoFb | null {
   return { id: a.fb_id ?? id, width: a.width ?? 0, height: a.height ?? 0, pitch: a.pitch ?? 0, bpp: a.bpp ?? 0, depth: a.depth ?? 0 };
 }
 
-function blobData(card: Card, prop: PropertyInfo, value: bigint, layout: DrmInfoLayout): DrmInfoProperty['data'] {
+/** The blobs drm_info decodes (HDR_OUTPUT_METADATA of newer releases is not: no virtual device has it). */
+function blobData(card: Card, prop: PropertyInfo, value: bigint): DrmInfoProperty['data'] {
   const blob = () => attempt(() => card.getPropertyBlob(Number(value)));
   switch (prop.name) {
     case 'IN_FORMATS': {
@@ -231,16 +232,16 @@ function blobData(card: Card, prop: PropertyInfo, value: bigint, layout: DrmInfo
     }
     case 'PATH': {
       const b = blob();
-      return b ? String.fromCharCode(...b) : null;
+      // json_object_new_string_len(data, length): every byte, a trailing NUL included
+      return b ? Array.from(b, (c) => String.fromCharCode(c)).join('') : null;
     }
     default:
-      void layout; // HDR_OUTPUT_METADATA (latest) is not decoded: no virtual device has it
       return null;
   }
 }
 
 /** properties_info(): every property of an object, keyed by name, in enumeration order. */
-export function propertiesInfo(card: Card, id: number, objType: number, layout: DrmInfoLayout = 'reference'): DrmInfoProperties | null {
+export function propertiesInfo(card: Card, id: number, objType: number): DrmInfoProperties | null {
   const props = attempt(() => card.getObjectProperties(id, objType));
   if (!props) return null;
   const out: DrmInfoProperties = {};
@@ -276,7 +277,7 @@ export function propertiesInfo(card: Card, id: number, objType: number, layout: 
         value = s(raw);
         break;
       case PropFlag.BLOB:
-        if (raw !== 0n) data = blobData(card, prop, raw, layout);
+        if (raw !== 0n) data = blobData(card, prop, raw);
         break;
       default:
         break;
@@ -306,7 +307,7 @@ export function drmInfo(card: Card, opts: DrmInfoOptions = {}): DrmInfoNode {
     connectors.push({
       id: c.connectorId, type: c.connectorType, status: c.connection, phy_width: c.mmWidth, phy_height: c.mmHeight,
       subpixel: c.subpixel, encoder_id: c.encoderId, encoders: [...c.encoders], modes: c.modes.map(modeInfoJson),
-      properties: propertiesInfo(card, c.connectorId, ObjectType.CONNECTOR, layout),
+      properties: propertiesInfo(card, c.connectorId, ObjectType.CONNECTOR),
     });
   }
 
@@ -323,7 +324,7 @@ export function drmInfo(card: Card, opts: DrmInfoOptions = {}): DrmInfoNode {
     if (!c) continue;
     crtcs.push({
       id: c.crtcId, fb_id: c.bufferId, x: c.x, y: c.y, mode: c.modeValid ? modeInfoJson(c.mode) : null,
-      gamma_size: c.gammaSize | 0, properties: propertiesInfo(card, c.crtcId, ObjectType.CRTC, layout),
+      gamma_size: c.gammaSize | 0, properties: propertiesInfo(card, c.crtcId, ObjectType.CRTC),
     });
   }
 
@@ -338,7 +339,7 @@ export function drmInfo(card: Card, opts: DrmInfoOptions = {}): DrmInfoNode {
         // drmModeGetPlane leaves crtc_x/crtc_y/x/y at 0: struct drm_mode_get_plane has no such fields
         id: p.planeId, possible_crtcs: p.possibleCrtcs >>> 0, crtc_id: p.crtcId, fb_id: p.fbId, crtc_x: 0, crtc_y: 0, x: 0, y: 0,
         gamma_size: p.gammaSize, fb: p.fbId ? fbInfo(card, p.fbId) : null, formats: p.formats.map((f) => f >>> 0),
-        properties: propertiesInfo(card, p.planeId, ObjectType.PLANE, layout),
+        properties: propertiesInfo(card, p.planeId, ObjectType.PLANE),
       });
     }
   }

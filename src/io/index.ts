@@ -22,3 +22,4 @@ export {
   CANVAS_FORMATS, CANVAS_INSTALL_HINT, CanvasUnavailableError, canvasAvailable, drawWithCanvas, loadCanvas,
   setCanvasLoader, type CanvasContext, type CanvasModule, type CanvasObject, type DrawOptions,
 } from './canvas.js';
+export { FrameRecorder, type RecorderOptions, type RecorderReport, type Argb16FrameIn, type FbFrameIn } from './recorder.js';

@@ -14,7 +14,7 @@ const BLEND = ['premultiplied', 'coverage', 'none'] as const;
 export function createOutput(crtc: Crtc): VkmsOutput {
   return {
     crtc, composer: new Composer(), writeback: null, crcSource: null, crcEntries: [], sinks: new Set(),
-    composed: 0, frameStart: 0n, frameEnd: 0n, crcPending: false, frameBuf: null,
+    composed: 0, frameStart: 0n, frameEnd: 0n, crcPending: false, frameBuf: null, wbSinks: new Set(),
   };
 }
 
@@ -77,7 +77,13 @@ function composerWork(dev: DrmDevice, out: VkmsOutput, count: bigint, timeNs: bi
   out.composed++;
   // the same CRC for every frame since the last run (vkms_composer_worker)
   if (out.crcSource === 'auto') for (let f = start; f <= end; f++) out.crcEntries.push({ frame: f, crc: r.crc });
-  if (job && out.writeback) signalWritebackCompletion(dev, out.writeback, timeNs);
+  if (job && out.writeback) {
+    for (const s of [...out.wbSinks]) {
+      const fb = job.fb;
+      s({ crtcId: out.crtc.id, sequence: count, timeNs, crc: r.crc, fb: { format: fb.format.format, width: fb.width, height: fb.height, pitches: fb.pitches, offsets: fb.offsets, data: fb.objs.map((o) => o!.bytes) } });
+    }
+    signalWritebackCompletion(dev, out.writeback, timeNs);
+  }
   if (pixels) {
     const f: VkmsFrame = { crtcId: out.crtc.id, sequence: count, timeNs, crc: r.crc, width: w, height: h, pixels };
     for (const s of [...out.sinks]) s(f);

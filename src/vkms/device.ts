@@ -18,7 +18,7 @@ import { vkmsDriver } from './driver.js';
 import { resolveModes } from './modes.js';
 import { connectorType, createOutputs } from './output.js';
 import { PROFILES, type ProfileName, type VkmsProfile } from './profiles.js';
-import type { AtomicPolicy, CrcEntry, FrameSink, VkmsData, VkmsFrame, VkmsOutput, VkmsTypes } from './types.js';
+import type { AtomicPolicy, CrcEntry, FrameSink, VkmsData, VkmsFrame, VkmsOutput, VkmsTypes, WritebackSink } from './types.js';
 
 export interface VkmsOptions extends ModuleParams {
   /** `latest` (default) or `linux-6.12`. */
@@ -57,6 +57,8 @@ export interface VkmsDevice {
   };
   /** Receive every composed frame of a CRTC (composition runs while a sink is attached). */
   onFrame(crtc: CrtcRef, sink: FrameSink): () => void;
+  /** Receive every finished writeback job of a CRTC's writeback connector. */
+  onWriteback(crtc: CrtcRef, sink: WritebackSink): () => void;
   /** Compose the CRTC's current state now, outside vblank. */
   composeNow(crtc?: CrtcRef): VkmsFrame | null;
   readonly hotplug: {
@@ -174,6 +176,11 @@ function makeHandle(name: string, profile: VkmsProfile, topology: VkmsTopology, 
       const out = outOf(crtc);
       out.sinks.add(sink);
       return () => { out.sinks.delete(sink); };
+    },
+    onWriteback(crtc, sink) {
+      const out = outOf(crtc);
+      out.wbSinks.add(sink);
+      return () => { out.wbSinks.delete(sink); };
     },
     composeNow: (crtc) => composeNow(outOf(crtc)),
     hotplug: {

@@ -33,7 +33,19 @@ export interface VkmsOutput {
   crcPending: boolean;
   /** Reused full-frame buffer for sinks. */
   frameBuf: Uint16Array | null;
+  /** Receivers of finished writeback jobs. */
+  readonly wbSinks: Set<WritebackSink>;
 }
+
+/** A finished writeback job: the framebuffer the composer wrote. */
+export interface VkmsWriteback {
+  crtcId: number;
+  sequence: bigint;
+  timeNs: bigint;
+  crc: number;
+  fb: { format: number; width: number; height: number; pitches: readonly number[]; offsets: readonly number[]; data: Uint8Array[] };
+}
+export type WritebackSink = (wb: VkmsWriteback) => void;
 
 /** DeviceData: the configuration and the objects made from it. */
 export interface VkmsData {
