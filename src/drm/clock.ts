@@ -27,6 +27,9 @@ export class DeviceClock {
   private wakers = new Set<() => void>();
   /** Work blocked on something time cannot resolve (a fence): manual waits must not advance time meanwhile. */
   private asyncPending = 0;
+  /** Waiters keeping the process alive (real timers are unref'd otherwise). */
+  private alive = 0;
+  private aliveHandle: ReturnType<typeof setInterval> | null = null;
 
   constructor(mode: ClockMode, startNs = 1_000_000_000n) {
     this.mode = mode;
@@ -106,12 +109,14 @@ export class DeviceClock {
     if (cond()) return true;
     const deadline = this.now() + timeoutNs;
     if (this.mode === 'manual') return this.manualWait(cond, deadline);
+    const release = this.keepAlive();
     return new Promise((resolve) => {
       const timer = this.at(deadline, () => finish());
       const check = () => { if (cond()) finish(); };
       const finish = () => {
         this.wakers.delete(check);
         this.cancel(timer);
+        release();
         resolve(cond());
       };
       this.wakers.add(check);
@@ -135,6 +140,25 @@ export class DeviceClock {
       this.advanceTo(next.at);
     }
     return true;
+  }
+
+  /**
+   * Keep the process alive while someone waits for the device (a blocking read, a vblank wait):
+   * the real timers are unref'd, so without a waiter an idle device never holds Node open.
+   * Returns the release function.
+   */
+  keepAlive(): () => void {
+    if (this.mode === 'manual') return () => undefined;
+    if (this.alive++ === 0) this.aliveHandle = setInterval(() => undefined, 1 << 30);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      if (--this.alive === 0 && this.aliveHandle) {
+        clearInterval(this.aliveHandle);
+        this.aliveHandle = null;
+      }
+    };
   }
 
   /** Mark work that only an outside event can finish; returns the release function. */

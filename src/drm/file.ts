@@ -102,7 +102,9 @@ export class DrmFile implements DrmFd {
 
   readable(): Promise<void> {
     if (this.events.length > 0 || this.closed) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+    // a process blocked waiting for an event stays alive (real clock)
+    const release = this.dev.clock.keepAlive();
+    return new Promise((resolve) => this.waiters.push(() => { release(); resolve(); }));
   }
 
   mmap(offset: bigint, length: number): Uint8Array {

@@ -91,15 +91,17 @@ function tick(dev: DrmDevice, crtc: Crtc, v: VblankCrtc): void {
 }
 
 /**
- * drm_crtc_vblank_on: the counter catches up by the frames that passed while it was off
- * (uapi 8.8), the timestamp becomes now, and the timer starts one frame later.
+ * drm_crtc_vblank_on → drm_reset_vblank_timestamp: the counter goes up by exactly 1 so userspace
+ * never sees the same count before and after a modeset; the timestamp becomes now and the timer
+ * starts one frame later. (The timestamp-based catch-up of uapi 8.8 is for the vblank interrupt
+ * coming back while the CRTC stayed on; here the timer runs for as long as the CRTC is on.)
  */
 export function vblankOn(dev: DrmDevice, crtc: Crtc): void {
   if (!dev.features.vblank) return;
   const v = vblankOf(crtc);
   if (v.enabled) return;
   const now = dev.clock.now();
-  store(v, framesBetween(v, v.time, now), now);
+  store(v, 1n, now);
   v.enabled = true;
   if (v.framedurNs > 0n) {
     v.next = now + v.framedurNs;
