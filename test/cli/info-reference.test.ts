@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runInfo } from '../../src/cli/info.js';
 import { runModetest } from '../../src/cli/modetest.js';
 
-const refDir = new URL('../../../shared/reference/vkms-6.12/', import.meta.url);
+const refDir = new URL('../../fixtures/reference/vkms-6.12/', import.meta.url);
 const read = (v: string, f: string) => readFileSync(new URL(`${v}/${f}`, refDir), 'utf8');
 const VARIANTS = [['default', []], ['minimal', ['--no-cursor', '--no-writeback']], ['full', ['--overlay']]] as const;
 

@@ -1,3 +1,4 @@
+import { REFERENCE_DIR } from '../reference-dir.js';
 /**
  * drmInfo() over the core's test driver: the JSON tree drm_info builds, checked against what the
  * driver created (IDs, attach order, formats) and drm_info's rules (json.c) for each field.
@@ -298,7 +299,7 @@ describe('drmInfoJson', () => {
       return [];
     };
     const { text } = await json();
-    const ref = readFileSync('/work/shared/reference/vkms-6.12/default/drm_info.json', 'utf8');
+    const ref = readFileSync(`${REFERENCE_DIR}/default/drm_info.json`, 'utf8');
     const top = (s: string) => keysOf((parseJsonExact(s) as { entries: [string, unknown][] }).entries[0]![1])
       .filter((k) => !k.includes('.properties.') && !k.startsWith('.driver.kernel') && !k.startsWith('.device'));
     expect(top(text)).toEqual(top(ref));

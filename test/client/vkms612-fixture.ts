@@ -17,7 +17,8 @@ import { ConnectorStatus, ConnectorType, EncoderType, PlaneType, Rotation } from
 import { Fourcc } from '../../src/uapi/fourcc.js';
 import type { ModeInfo } from '../../src/uapi/ioctl-structs.js';
 
-export const REFERENCE_DIR = '/work/shared/reference/vkms-6.12';
+import { REFERENCE_DIR } from '../reference-dir.js';
+export { REFERENCE_DIR };
 
 /** vkms_formats[] and vkms_wb_formats[] of Linux 6.12 (README: "the 5 plane formats and 5 writeback formats"). */
 export const FORMATS_612 = [Fourcc.ARGB8888, Fourcc.XRGB8888, Fourcc.XRGB16161616, Fourcc.ARGB16161616, Fourcc.RGB565];

@@ -13,7 +13,7 @@ import { compareModes, modeBasicProblem, modeVrefresh } from '../../src/drm/mode
 import { ModeFlag, ModeType } from '../../src/uapi/drm-mode.js';
 import type { ModeInfo } from '../../src/uapi/ioctl-structs.js';
 
-const REF = '/work/shared/reference/vkms-6.12';
+import { REFERENCE_DIR as REF } from '../reference-dir.js';
 
 interface RefMode {
   index: number; name: string; refresh: number;

@@ -4,7 +4,7 @@ import { AtomicRequest, Card } from '../../src/client/index.js';
 import { AtomicFlag, ClientCap, Fourcc } from '../../src/uapi/index.js';
 import { createVkms } from '../../src/vkms/index.js';
 
-const ref = (v: string) => Object.values(JSON.parse(readFileSync(new URL(`../../../shared/reference/vkms-6.12/${v}/drm_info.json`, import.meta.url), 'utf8')))[0] as {
+const ref = (v: string) => Object.values(JSON.parse(readFileSync(new URL(`../../fixtures/reference/vkms-6.12/${v}/drm_info.json`, import.meta.url), 'utf8')))[0] as {
   planes: { id: number; formats: number[]; properties: Record<string, { id: number; raw_value: number }> }[];
   crtcs: { id: number }[]; connectors: { id: number; type: number; encoders: number[] }[]; encoders: { id: number; possible_clones: number }[];
 };
