@@ -138,7 +138,8 @@ export class DrmDevice {
     const obj = this.idr.get(id);
     if (!obj) return undefined;
     if (type !== ObjectType.ANY && obj.objType !== type) return undefined;
-    if (obj.objType === ObjectType.CONNECTOR && !(obj as Connector).registered) return undefined;
+    // still initializing (uapi 1.7); a hot-removed one stays findable until it is freed
+    if (obj.objType === ObjectType.CONNECTOR && !(obj as Connector).registered && !(obj as Connector).removed) return undefined;
     if (obj.objType === ObjectType.FB && (obj as Framebuffer).removed && (obj as Framebuffer).refs <= 0) return undefined;
     if (file && !file.leaseHolds(obj)) return undefined;
     return obj;
@@ -166,8 +167,16 @@ export class DrmDevice {
     return this.lookup(id, ObjectType.PROPERTY) as Property | undefined;
   }
 
-  /** Registered connectors in creation order (drm_for_each_connector_iter). */
+  /** Connectors on the connector list in creation order (drm_for_each_connector_iter): registered ones and hot-removed ones not yet freed. */
   liveConnectors(): Connector[] {
-    return this.connectors.filter((c) => c.registered);
+    return this.connectors.filter((c) => c.registered || c.removed);
+  }
+
+  /** Free hot-removed connectors no state routes any more (the last drm_connector_put). */
+  reapConnectors(): void {
+    for (const c of this.connectors.filter((x) => x.removed && !x.state.crtc)) {
+      this.connectors.splice(this.connectors.indexOf(c), 1);
+      this.idr.remove(c.id);
+    }
   }
 }

@@ -131,6 +131,13 @@ export function validateTopology(t: VkmsTopology): void {
     if (p.type !== undefined && !['primary', 'overlay', 'cursor'].includes(p.type)) throw new VkmsConfigError(`planes[${i}].type`, `must be primary, overlay or cursor, not "${String(p.type)}"`);
     checkRefs(`planes[${i}].possible_crtcs`, p.possible_crtcs, crtcs, 'CRTC');
     if (p.possible_crtcs.length === 0) throw new VkmsConfigError(`planes[${i}].possible_crtcs`, `plane "${p.name}" has no possible CRTC`);
+    p.blend_modes?.forEach((b, j) => {
+      if (!['None', 'Pre-multiplied', 'Coverage'].includes(b)) throw new VkmsConfigError(`planes[${i}].blend_modes[${j}]`, `must be None, Pre-multiplied or Coverage, not "${String(b)}"`);
+    });
+    if (p.zpos) {
+      const { value, min = 0, max = 255 } = p.zpos;
+      if (![value, min, max].every(Number.isInteger) || min > max || value < min || value > max) throw new VkmsConfigError(`planes[${i}].zpos`, `plane "${p.name}": zpos ${value} must be an integer in ${min}..${max}`);
+    }
   });
   for (const c of t.crtcs) {
     const mine = t.planes.filter((p) => p.possible_crtcs.includes(c.name));

@@ -93,8 +93,8 @@ export async function createVkms(opts: VkmsOptions = {}): Promise<VkmsDevice> {
     profile, topology, planes: new Map(), crtcs: new Map(), encoders: new Map(), connectors: new Map(), outputs: new Map(),
     status: new Map(), policies: [], faults: { queued: [] },
   };
-  const name = topology.name ?? `vkms${devCount ? devCount : ''}`;
-  devCount++;
+  const index = devCount++;
+  const name = topology.name ?? `vkms${index ? index : ''}`;
   let device!: Device<VkmsTypes, Registered>;
   const faux = await createFauxDevice(name, {
     probe(parent) {
@@ -106,6 +106,10 @@ export async function createVkms(opts: VkmsOptions = {}): Promise<VkmsDevice> {
       if (opts.bootModeset) bootModeset(u.device, data, typeof opts.bootModeset === 'object' ? opts.bootModeset.color ?? 0 : 0);
       device = Registration.newForeignOwned(u, parent, { registeredAt: u.drm.clock.now() });
     },
+  }).catch((e: unknown) => {
+    // a failed probe leaves nothing behind, not even a used device number
+    if (devCount === index + 1) devCount = index;
+    throw e;
   });
   return makeHandle(name, profile, topology, data, device, () => faux.unbind());
 }
@@ -185,11 +189,12 @@ function makeHandle(name: string, profile: VkmsProfile, topology: VkmsTopology, 
     composeNow: (crtc) => composeNow(outOf(crtc)),
     hotplug: {
       setStatus(n, status) {
-        if (!(status in STATUS)) throw new VkmsConfigError('status', `must be connected, disconnected or unknown, not "${status}"`);
+        if (!Object.hasOwn(STATUS, status)) throw new VkmsConfigError('status', `must be connected, disconnected or unknown, not "${status}"`);
         data.status.set(connOf(n), STATUS[status]);
         device.hotplugEvent();
       },
       add(cfg) {
+        if (typeof cfg.name !== 'string' || !cfg.name) throw new VkmsConfigError('connector.name', 'must be a non-empty string');
         if (data.connectors.has(cfg.name)) throw new VkmsConfigError('connector.name', `a connector "${cfg.name}" exists already`);
         const encs = (cfg.possible_encoders ?? []).map((e, j) => {
           const enc = data.encoders.get(e);
@@ -197,10 +202,13 @@ function makeHandle(name: string, profile: VkmsProfile, topology: VkmsTopology, 
           return enc;
         });
         if (encs.length === 0) throw new VkmsConfigError('connector.possible_encoders', `connector "${cfg.name}" has no possible encoder`);
+        const status = Object.hasOwn(STATUS, cfg.status ?? 'connected') ? STATUS[cfg.status ?? 'connected'] : undefined;
+        if (!status) throw new VkmsConfigError('connector.status', `must be connected, disconnected or unknown, not "${String(cfg.status)}"`);
         const modes = cfg.modes ? resolveModes(cfg, data.connectors.size) : null;
         let conn!: Connector;
-        conn = device.hotAddConnector({ type: connectorType(cfg, data.connectors.size), encoders: encs, funcs: vkmsConnectorFuncs(() => data.status.get(conn) ?? 1, () => (modes ? modes.map((m) => ({ ...m })) : defaultModes())) });
-        data.status.set(conn, STATUS[cfg.status ?? 'connected']);
+        // the status is known before the hotplug event goes out
+        conn = device.hotAddConnector({ type: connectorType(cfg, data.connectors.size), encoders: encs, funcs: vkmsConnectorFuncs(() => data.status.get(conn) ?? status, () => (modes ? modes.map((m) => ({ ...m })) : defaultModes())) });
+        data.status.set(conn, status);
         data.connectors.set(cfg.name, conn);
         topology.connectors.push(cfg);
         return conn.id;
@@ -220,7 +228,10 @@ function makeHandle(name: string, profile: VkmsProfile, topology: VkmsTopology, 
     },
     faults: {
       inject(origin, errno, count = 1) {
-        if (!(errno in Errno)) throw new RangeError(`unknown errno "${errno}" (one of ${Object.keys(Errno).join(', ')})`);
+        if (!Object.hasOwn(Errno, errno)) throw new RangeError(`unknown errno "${errno}" (one of ${Object.keys(Errno).join(', ')})`);
+        const origins = ['any', 'atomic', 'page_flip', 'setcrtc', 'setplane', 'cursor', 'setproperty'];
+        if (!origins.includes(origin)) throw new RangeError(`unknown kind of commit "${origin}" (one of ${origins.join(', ')})`);
+        if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, not ${count}`);
         for (let i = 0; i < count; i++) data.faults.queued.push({ origin, errno: errno as ErrnoName });
       },
       clear() { data.faults.queued.length = 0; },

@@ -193,6 +193,7 @@ function cleanupDone(state: AtomicState): void {
   }
   if (state.fakeCommit) state.fakeCommit.cleanupDone = true;
   releaseOldStates(state);
+  state.dev.reapConnectors();
   state.dev.clock.wake();
 }
 

@@ -69,12 +69,13 @@ export function registerConnector(dev: DrmDevice, conn: Connector): void {
   dev.publishObject(conn);
 }
 
-/** drm_connector_unregister (hot-remove): lookups fail again (uapi 1.7, 3.34). */
+/** drm_connector_unregister (hot-remove): DRM_CONNECTOR_UNREGISTERED (uapi 3.34); freed when unused. */
 export function unregisterConnector(dev: DrmDevice, conn: Connector): void {
   if (!conn.registered) return;
   (conn as Mutable<Connector>).registered = false;
   conn.removed = true;
-  dev.unpublishObject(conn);
+  // the object stays findable until its last reference goes (a state routing it)
+  dev.reapConnectors();
 }
 
 /**

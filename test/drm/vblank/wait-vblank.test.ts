@@ -323,7 +323,8 @@ describe('uapi 8.6: WAIT_VBLANK on the real-time clock', () => {
     await card.fd.ioctl('WAIT_VBLANK', a);
     const ms = performance.now() - start;
     expect(ms).toBeGreaterThan(1.5 * frameMs);
-    expect(ms).toBeLessThan(2 * frameMs + 250);
+    // generous: timers are late on a loaded 2-core machine; the lower bound proves the wait
+    expect(ms).toBeLessThan(2 * frameMs + 1500);
     // the reply carries the count at wake-up; a query right after sees it (or a later one)
     const got = io(card, 'WAIT_VBLANK', { type: RELATIVE, sequence: 0 });
     expect(got.sequence! - a.sequence!).toBeGreaterThanOrEqual(0);
