@@ -128,7 +128,13 @@ export class DeviceClock {
       if (this.asyncPending > 0) {
         // something else must happen first (a fence): wait for it without moving time
         return new Promise<void>((resolve) => {
-          const w = () => { if (this.asyncPending === 0 || cond()) { this.wakers.delete(w); resolve(); } };
+          const w = () => {
+            if (this.asyncPending !== 0 && !cond()) return;
+            this.wakers.delete(w);
+            // resume only after the released work's continuations (promise jobs) have run: a
+            // fenced commit must get to arm its flip before this waiter lets time move on
+            setImmediate(resolve);
+          };
           this.wakers.add(w);
         }).then(() => this.manualWait(cond, deadline));
       }

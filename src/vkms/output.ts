@@ -6,7 +6,8 @@
 import { ColorEncoding, ColorRange, ConnectorStatus, ConnectorType, CONNECTOR_TYPE_NAMES, EncoderType, PlaneType, Rotation } from '../uapi/drm-mode.js';
 import { Fourcc, type FourccName } from '../uapi/fourcc.js';
 import type { ModeInfo } from '../uapi/ioctl-structs.js';
-import type { Connector, Crtc, Encoder, Plane, UnregisteredDevice } from '../drm/driver/index.js';
+import { updateEdidProperty, type Connector, type Crtc, type Encoder, type Plane, type UnregisteredDevice } from '../drm/driver/index.js';
+import { connectorEdid } from './edid.js';
 import { VkmsConfigError, type ConnectorConfig, type PlaneConfig } from './config.js';
 import { defaultModes, vkmsConnectorFuncs, XRES_MAX, YRES_MAX } from './connector.js';
 import { vkmsCrtcFuncs } from './crtc.js';
@@ -81,11 +82,20 @@ export function createOutputs(u: UnregisteredDevice<VkmsTypes>, data: VkmsData, 
   };
   const makeConnector = (i: number): Connector => {
     const c = t.connectors[i]!;
-    const modes: ModeInfo[] | null = c.modes ? resolveModes(c, i) : null;
+    const type = connectorType(c, i);
+    let modes: ModeInfo[] | null = c.modes ? resolveModes(c, i) : null;
+    if (c.edid !== undefined && (type === ConnectorType.VIRTUAL)) throw new VkmsConfigError(`connectors[${i}].edid`, 'Virtual connectors have no EDID property: give a connector type (e.g. "HDMI-A")');
+    const edid = connectorEdid(c, i, modes ?? defaultModes().filter((m) => m.type & 8));
+    if (edid && !c.modes) modes = edid.modes;
     let conn!: Connector;
-    conn = u.createConnector({ type: connectorType(c, i), funcs: vkmsConnectorFuncs(() => data.status.get(conn) ?? 1, () => (modes ? modes.map((m) => ({ ...m })) : defaultModes())) });
+    const core = u.drm;
+    conn = u.createConnector({ type, funcs: vkmsConnectorFuncs(() => data.status.get(conn) ?? 1, () => {
+      if (edid) updateEdidProperty(core, conn, edid.bytes); // drm_edid_connector_update
+      return modes ? modes.map((m) => ({ ...m })) : defaultModes();
+    }) });
     data.status.set(conn, STATUS[c.status ?? 'connected']);
-    if (c.mm) conn.displayInfo.mm_width = c.mm[0], conn.displayInfo.mm_height = c.mm[1];
+    const mm = c.mm ?? edid?.mm;
+    if (mm) conn.displayInfo.mm_width = mm[0], conn.displayInfo.mm_height = mm[1];
     data.connectors.set(c.name, conn);
     return conn;
   };

@@ -85,18 +85,20 @@ function runAtomic(dev: DrmDevice, file: DrmFile, a: S.DrmModeAtomic): void | Pr
   let handedOff = false; // atomicCommit/atomicTestOnly discard the new states on their own failures
   try {
     let copied = 0;
+    const objsAt = userArray(file, a.objs_ptr, 4), countsAt = userArray(file, a.count_props_ptr, 4);
+    const propsAt = userArray(file, a.props_ptr, 4), valuesAt = userArray(file, a.prop_values_ptr, 8);
     for (let i = 0; i < a.count_objs; i++) {
-      const objId = getU32s(file, offsetPtr(a.objs_ptr, 4 * i), 1)[0]!;
+      const objId = Number(objsAt(i));
       const obj = dev.lookup(objId, ObjectType.ANY, file);
       if (!obj) fail('ENOENT', `object ${objId} does not exist or is not leased`); // uapi 3.9
       if (obj.objType !== ObjectType.CRTC && obj.objType !== ObjectType.PLANE && obj.objType !== ObjectType.CONNECTOR)
         fail('ENOENT', `object ${objId} has no properties`);
-      const count = getU32s(file, offsetPtr(a.count_props_ptr, 4 * i), 1)[0]!;
+      const count = Number(countsAt(i));
       for (let j = 0; j < count; j++) {
-        const propId = getU32s(file, offsetPtr(a.props_ptr, 4 * copied), 1)[0]!;
+        const propId = Number(propsAt(copied));
         const prop = findPropOnObject(obj, propId);
         if (!prop) fail('ENOENT', `property ${propId} is not attached to object ${objId}`); // uapi 3.10
-        const value = getU64s(file, offsetPtr(a.prop_values_ptr, 8 * copied), 1)[0]!;
+        const value = valuesAt(copied) as bigint;
         atomicSetProperty(state, obj, prop, value);
         copied++;
       }
@@ -110,6 +112,22 @@ function runAtomic(dev: DrmDevice, file: DrmFile, a: S.DrmModeAtomic): void | Pr
     if (!handedOff) discardNewStates(state);
     throw e;
   }
+}
+
+/**
+ * get_user of element `i` of a user array of u32 (elem 4) or u64 (elem 8): read one element at a
+ * time, so EFAULT comes at the first unreadable element, after the earlier ones took effect (uapi
+ * 3.6). A typed array is viewed once instead of being copied per element.
+ */
+function userArray(file: DrmFile, p: S.UserPtr, elem: 4 | 8): (i: number) => number | bigint {
+  if (ArrayBuffer.isView(p)) {
+    const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
+    return (i) => {
+      if (elem * (i + 1) > v.byteLength) fail('EFAULT', `cannot read element ${i} of a ${v.byteLength}-byte user array`);
+      return elem === 4 ? v.getUint32(4 * i, true) : v.getBigUint64(8 * i, true);
+    };
+  }
+  return (i) => (elem === 4 ? getU32s(file, offsetPtr(p, 4 * i), 1)[0]! : getU64s(file, offsetPtr(p, 8 * i), 1)[0]!);
 }
 
 /** A pointer advanced by `bytes` (typed arrays are viewed at an offset). */

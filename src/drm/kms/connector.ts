@@ -4,6 +4,7 @@ import type { ModeInfo } from '../../uapi/ioctl-structs.js';
 import type { DrmDevice } from '../device.js';
 import { compareModes, modeBasicProblem, modeEqual } from '../modes.js';
 import { attachProperty } from '../property.js';
+import { replaceGlobalBlob } from '../blob.js';
 import type { Connector, ConnectorFuncs, Encoder } from '../types.js';
 import { resetConnectorState } from './state.js';
 import { addModesNoEdid } from '../dmt-modes.js';
@@ -99,6 +100,18 @@ function pipelineAccepts(dev: DrmDevice, conn: Connector, m: ModeInfo): boolean 
 }
 
 /**
+ * drm_connector_update_edid_property: publish (or with null, clear) the connector's EDID blob.
+ * Only connectors that have the EDID property (not Virtual or Writeback, uapi 2.40) can.
+ */
+export function updateEdidProperty(dev: DrmDevice, conn: Connector, edid: Uint8Array | null): void {
+  const att = conn.props.find((a) => a.prop === dev.std.EDID);
+  if (!att) return;
+  if (edid && conn.edidBlob && conn.edidBlob.data.length === edid.length && conn.edidBlob.data.every((b, i) => b === edid[i])) return;
+  conn.edidBlob = replaceGlobalBlob(dev, conn.edidBlob, edid);
+  att.value = BigInt(conn.edidBlob?.id ?? 0);
+}
+
+/**
  * drm_helper_probe_single_connector_modes: detect, get_modes (1024x768 noedid fallback is the
  * driver's job here), validate against mode_config and flags, prune, sort (uapi 1.25).
  */
@@ -106,6 +119,7 @@ export function fillModes(dev: DrmDevice, conn: Connector, maxX: number, maxY: n
   const extra = conn as unknown as ConnectorExtra;
   conn.status = conn.funcs.detect ? conn.funcs.detect(conn, true) : ConnectorStatus.connected;
   if (conn.status === ConnectorStatus.disconnected) {
+    updateEdidProperty(dev, conn, null);
     conn.modes = [];
     return;
   }

@@ -97,6 +97,30 @@ describe('uapi 2.28: IN_FENCE_FD', () => {
   });
 });
 
+describe('uapi 2.28 + 3.48: a blocking commit behind a fenced NONBLOCK commit', () => {
+  it('waits for the earlier commit, which waits for its fence, without letting virtual time run away', async () => {
+    // uapi 2.28, 3.48, 3.49
+    const r = await rig();
+    light(r);
+    readRaw(r.card);
+    const timeline = new SwTimeline();
+    const fd = r.card.fd.fds.install(timeline.createFence(1));
+    expect(commit(r.card, req([r.t.primary.id, 'FB_ID', r.fb2], [r.t.primary.id, 'IN_FENCE_FD', fd]), F.NONBLOCK | F.PAGE_FLIP_EVENT, 1n)).toBe('no error');
+    let done = false;
+    const p = r.card.atomicCommit(flipReq(r, r.fb), F.PAGE_FLIP_EVENT, 2n).then(() => { done = true; });
+    await settle();
+    expect(done).toBe(false);
+    expect(r.dev.clock.now()).toBe(T0);
+    timeline.inc();
+    await p;
+    // the fenced flip completed at the next vblank, the blocking one at the vblank after
+    expect(r.dev.clock.now()).toBe(T0 + 2n * FRAME_NS);
+    const ev = decodeVblankEvents(readRaw(r.card));
+    expect(ev.map((e) => e.userData)).toEqual([1n, 2n]);
+    expect(ev.map((e) => BigInt(e.sec) * 1_000_000n + BigInt(e.usec))).toEqual([(T0 + FRAME_NS) / 1000n, (T0 + 2n * FRAME_NS) / 1000n]);
+  });
+});
+
 describe('uapi 2.38: OUT_FENCE_PTR', () => {
   it('writes -1 while parsing, then a sync-file fd on success; the fence signals at the flip', async () => {
     // uapi 2.38

@@ -254,6 +254,16 @@ export function fillEventSpace(card: Card, crtcId: number, leave: number): void 
 
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : ArrayBuffer.isView(x) ? Array.from(x as Uint8Array) : x));
 
+const flagCache = new WeakMap<Card, Map<number, number>>();
+/** A property's flags (they never change, so they are asked for once per card). */
+function propFlags(card: Card, id: number): number {
+  let m = flagCache.get(card);
+  if (!m) flagCache.set(card, (m = new Map()));
+  let f = m.get(id);
+  if (f === undefined) m.set(id, (f = card.getProperty(id).flags));
+  return f;
+}
+
 /**
  * GETRESOURCES, GETPLANERESOURCES, GETCRTC, GETPLANE, GETCONNECTOR (no probe), GETENCODER and
  * OBJ_GETPROPERTIES of every object, plus the blobs the properties reference, as one string.
@@ -276,8 +286,7 @@ export function snapshot(card: Card): string {
       const p = card.getObjectProperties(id, type);
       out.push(p);
       p.props.forEach((pid, i) => {
-        const info = card.getProperty(pid);
-        if (info.flags & 0x10 && p.propValues[i]) blobIds.add(Number(p.propValues[i]));
+        if (propFlags(card, pid) & 0x10 /* BLOB */ && p.propValues[i]) blobIds.add(Number(p.propValues[i]));
       });
     }
   }

@@ -34,8 +34,8 @@ describe('uapi 3.29: what changes the mode', () => {
       const id = r.card.createModeBlob(m);
       expect(commit(r.card, req([c, 'MODE_ID', id]), 0), JSON.stringify(m)).toBe('no error');
       expect(value(r.card, c, 'MODE_ID')).toBe(BigInt(id));
+      expect(r.card.getCrtc(c).mode.name).toBe(m.name); // the new mode is in place, without a modeset
     }
-    expect(r.card.getCrtc(c).mode.name).toBe('1024x768'); // the last blob's name (type 0x7 one)
     const different: ModeInfo[] = [
       { ...MODE_1024x768, clock: 65001 },
       { ...MODE_1024x768, hsync_start: 1049 },
@@ -153,14 +153,24 @@ describe('uapi 3.33: no usable encoder', () => {
 });
 
 describe('uapi 3.34: hot-removed connectors', () => {
-  it('a hot-removed connector still routed to a CRTC does not block a modeset that pulls it in implicitly', async () => {
-    // uapi 3.34 (added_by_user = false), 3.36
+  it('is EINVAL to route a hot-removed connector to an active CRTC; switching it off, or a driver pulling it in, is fine', async () => {
+    // uapi 3.34, 3.36
     const r = await rig();
     light(r);
-    unregisterConnector(r.dev, r.t.connector);
+    const [c, k] = [r.t.crtc.id, r.t.connector.id];
+    unregisterConnector(r.dev, r.t.connector); // still routed, so still findable
+    expect(commit(r.card, req([k, 'CRTC_ID', c]), F.TEST_ONLY)).toBe('EINVAL'); // added by the user, CRTC active
+    expect(commit(r.card, req([k, 'CRTC_ID', c], [c, 'VRR_ENABLED', 1]), F.TEST_ONLY | F.ALLOW_MODESET)).toBe('EINVAL');
+    // a mode change that only pulls the connector in (not added by the user) passes
     const other = r.card.createModeBlob({ ...MODE_1024x768, clock: 65100 });
-    expect(commit(r.card, req([r.t.crtc.id, 'MODE_ID', other]), F.ALLOW_MODESET)).toBe('no error');
-    expect(r.card.getCrtc(r.t.crtc.id).mode.clock).toBe(65100);
+    expect(commit(r.card, req([c, 'MODE_ID', other]), F.ALLOW_MODESET)).toBe('no error');
+    expect(r.card.getCrtc(c).mode.clock).toBe(65100);
+    // DPMS-style off with the connector in the commit: the CRTC is not active afterwards
+    expect(commit(r.card, req([k, 'CRTC_ID', c], [c, 'ACTIVE', 0]), F.ALLOW_MODESET)).toBe('no error');
+    expect(commit(r.card, req([k, 'CRTC_ID', c], [c, 'ACTIVE', 1]), F.TEST_ONLY | F.ALLOW_MODESET)).toBe('EINVAL');
+    // routing it off entirely is allowed; after that nothing refers to it and it is gone
+    expect(commit(r.card, req([k, 'CRTC_ID', 0], [c, 'MODE_ID', 0], [r.t.primary.id, 'FB_ID', 0], [r.t.primary.id, 'CRTC_ID', 0]), F.ALLOW_MODESET)).toBe('no error');
+    expect(commit(r.card, req([k, 'CRTC_ID', 0]), F.TEST_ONLY)).toBe('ENOENT');
   });
 });
 
@@ -253,7 +263,9 @@ describe('uapi 3.57: encoder clones on one CRTC', () => {
     const both = (q: AtomicRequest) => q.add(r.t.crtc.id, 'MODE_ID', r.mode).add(r.t.crtc.id, 'ACTIVE', 1)
       .add(r.t.connector.id, 'CRTC_ID', r.t.crtc.id).add(r.t.writeback!.id, 'CRTC_ID', r.t.crtc.id);
     expect(commit(r.card, both(new AtomicRequest()), F.TEST_ONLY | F.ALLOW_MODESET)).toBe('EINVAL');
-    for (const [clones, want] of [['self', 'EINVAL'], ['all', 'no error']] as const) {
+    // possible_clones 0 is fixed up to the encoder's own bit at registration (drm_mode_config_validate)
+    expect(r.card.getEncoder(r.t.writeback!.writeback!.encoder.id).possibleClones).toBe(1 << r.t.writeback!.writeback!.encoder.index);
+    for (const [clones, want] of [['self', 'EINVAL'], ['none', 'EINVAL'], ['all', 'no error']] as const) {
       const d = await ownDevice({ writeback: true, clones });
       const card = openAtomic(d);
       const mode = card.createModeBlob(MODE_1024x768);
