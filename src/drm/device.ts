@@ -5,7 +5,7 @@
  */
 import { ObjectType, type ObjectTypeCode } from '../uapi/drm-mode.js';
 import { Idr } from './idr.js';
-import type { AnyObject, Blob, Connector, Crtc, Encoder, Framebuffer, GemObject, ModeObject, Plane, Property } from './types.js';
+import type { AnyObject, Blob, Colorop, Connector, Crtc, Encoder, Framebuffer, GemObject, ModeObject, Plane, Property } from './types.js';
 import type { DrmFile } from './file.js';
 import type { DrmMaster } from './master.js';
 import { createStandardProperties, type StandardProperties } from './standard-props.js';
@@ -63,6 +63,8 @@ export class DrmDevice {
   /** All connectors ever initialised and not yet freed, in creation order. */
   readonly connectors: Connector[] = [];
   readonly properties: Property[] = [];
+  /** Every colorop in creation order (mode_config.colorop_list). */
+  readonly colorops: Colorop[] = [];
   readonly std: StandardProperties;
   readonly files = new Set<DrmFile>();
   master: DrmMaster | null = null;
@@ -165,6 +167,10 @@ export class DrmDevice {
   }
   property(id: number): Property | undefined {
     return this.lookup(id, ObjectType.PROPERTY) as Property | undefined;
+  }
+  /** drm_colorop_find. */
+  colorop(id: number, file?: DrmFile): Colorop | undefined {
+    return this.lookup(id, ObjectType.COLOROP, file) as Colorop | undefined;
   }
 
   /** Connectors on the connector list in creation order (drm_for_each_connector_iter): registered ones and hot-removed ones not yet freed. */

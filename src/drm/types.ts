@@ -89,6 +89,8 @@ export interface PlaneState {
   color_encoding: number;
   color_range: number;
   fb_damage_clips: Blob | null;
+  /** COLOR_PIPELINE: the first colorop of the selected pipeline; null/absent = Bypass (drm_plane_state.color_pipeline). */
+  color_pipeline?: Colorop | null;
   /** Set by the plane check helper: clipped src (16.16) and dst, visibility (uapi 3.39–3.40). */
   src: Rect;
   dst: Rect;
@@ -225,7 +227,7 @@ export interface Plane extends ModeObject {
   state: PlaneState;
   readonly funcs: PlaneFuncs;
   /** Optional properties the driver attached, by kind. */
-  readonly optProps: Partial<Record<'rotation' | 'alpha' | 'pixel blend mode' | 'zpos' | 'COLOR_ENCODING' | 'COLOR_RANGE' | 'FB_DAMAGE_CLIPS', Property>>;
+  readonly optProps: Partial<Record<'rotation' | 'alpha' | 'pixel blend mode' | 'zpos' | 'COLOR_ENCODING' | 'COLOR_RANGE' | 'FB_DAMAGE_CLIPS' | 'COLOR_PIPELINE', Property>>;
   /** For the legacy cursor ioctl: last position (uapi 3.55). */
   cursorPos: { x: number; y: number };
 }
@@ -292,5 +294,43 @@ export interface Connector extends ModeObject {
   edidBlob: Blob | null;
 }
 
+/** The per-commit state of a colorop (struct drm_colorop_state). */
+export interface ColoropState {
+  readonly colorop: Colorop;
+  /** BYPASS; reset to true even for ops without a BYPASS property (__drm_colorop_state_reset). */
+  bypass: boolean;
+  /** CURVE_1D_TYPE (enum drm_colorop_curve_1d_type). */
+  curve_1d_type: number;
+  /** MULTIPLIER (S31.32). */
+  multiplier: bigint;
+  /** DATA blob (a drm_color_ctm_3x4 for 3x4 Matrix ops). */
+  data: Blob | null;
+}
+
+/** The properties a colorop carries; each colorop has its own property objects (drm_plane_colorop_init). */
+export interface ColoropProps {
+  readonly TYPE: Property;
+  readonly BYPASS: Property | null;
+  readonly NEXT: Property;
+  CURVE_1D_TYPE: Property | null;
+  DATA: Property | null;
+  MULTIPLIER: Property | null;
+}
+
+/** A colour operation of a plane's pipeline (struct drm_colorop, DRM_MODE_OBJECT_COLOROP). */
+export interface Colorop extends ModeObject {
+  readonly objType: 0xfafafafa;
+  /** Position in the device's colorop list (drm_colorop_index). */
+  readonly index: number;
+  /** enum drm_colorop_type. */
+  readonly type: number;
+  readonly plane: Plane;
+  /** The next op of the pipeline (NEXT), or null at its end. */
+  next: Colorop | null;
+  /** The current (committed) state. */
+  state: ColoropState;
+  readonly opProps: ColoropProps;
+}
+
 export type KmsObject = Plane | Crtc | Encoder | Connector;
-export type AnyObject = KmsObject | Property | Blob | Framebuffer;
+export type AnyObject = KmsObject | Property | Blob | Framebuffer | Colorop;

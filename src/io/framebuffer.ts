@@ -5,20 +5,11 @@
  * and the buffer (GEM object) memory that the plane lives in. `data[i]` spans the WHOLE buffer
  * of plane i (several planes may share one Uint8Array); plane i starts at `offsets[i]`.
  */
+import type { ComposeFb } from '../compose/index.js';
 import { formatInfo, fourccString, minPitch, planeHeight, planeWidth, type FormatInfo } from '../uapi/fourcc.js';
 
-export interface FramebufferView {
-  /** DRM fourcc (see uapi/fourcc.ts `Fourcc`). */
-  readonly format: number;
-  readonly width: number;
-  readonly height: number;
-  /** Bytes per line, per format plane. */
-  readonly pitches: readonly number[];
-  /** Byte offset of each format plane inside `data[i]`. */
-  readonly offsets: readonly number[];
-  /** Per format plane: the memory of the buffer that holds it (the whole buffer, not just the plane). */
-  readonly data: readonly Uint8Array[];
-}
+/** The compositor's framebuffer description: the same shape serves both layers. */
+export type FramebufferView = ComposeFb;
 
 /** A short printable name for a fourcc: `XR24 (0x34325258)`. */
 export function formatName(format: number): string {

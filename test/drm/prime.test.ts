@@ -1,6 +1,8 @@
 // PRIME (drm_prime.c): GEM handles ⇄ dma-buf fds; DRM_CAP_PRIME = IMPORT|EXPORT (uapi 1.16).
 import { describe, expect, it } from 'vitest';
-import { Cap } from '../../src/uapi/index.js';
+import { Cap, type IoctlArgs } from '../../src/uapi/index.js';
+
+type Prime = Partial<IoctlArgs['PRIME_HANDLE_TO_FD']>;
 import { createTestDevice } from './test-driver.js';
 
 const code = (f: () => unknown) => { try { f(); return 'ok'; } catch (e) { return (e as { code: string }).code; } };
@@ -11,28 +13,28 @@ describe('PRIME', () => {
     const a = t.open(), b = t.open();
     expect(a.getCap(Cap.PRIME)).toBe(3n);
     const { handle } = a.createDumb(64, 64, 32);
-    const exp = { handle, flags: 0o2000000 };
+    const exp: Prime = { handle, flags: 0o2000000 };
     a.ioctl('PRIME_HANDLE_TO_FD', exp);
-    const fd = (exp as { fd: number }).fd;
+    const fd = exp.fd!;
     expect(fd).toBeGreaterThanOrEqual(3);
-    const imp = { fd };
+    const imp: Prime = { fd };
     b.ioctl('PRIME_FD_TO_HANDLE', imp);
-    const h2 = (imp as { handle: number }).handle;
+    const h2 = imp.handle!;
     expect(h2).toBe(1); // lowest free in b's table (uapi 5.24)
     // the same object: a second import gives the same handle (drm_prime_lookup_buf_handle)
-    const again = { fd };
+    const again: Prime = { fd };
     b.ioctl('PRIME_FD_TO_HANDLE', again);
-    expect((again as { handle: number }).handle).toBe(h2);
+    expect(again.handle).toBe(h2);
     // importing into the exporting file gives back its own handle
-    const self = { fd };
+    const self: Prime = { fd };
     a.ioctl('PRIME_FD_TO_HANDLE', self);
-    expect((self as { handle: number }).handle).toBe(handle);
+    expect(self.handle).toBe(handle);
     // b can make an FB from it and map it: same bytes
     const av = a.mapDumb(handle);
     av[0] = 0x5a;
-    const map = { handle: h2 };
+    const map: Partial<IoctlArgs['MODE_MAP_DUMB']> = { handle: h2 };
     b.ioctl('MODE_MAP_DUMB', map);
-    expect(b.fd.mmap((map as { offset: bigint }).offset, 16384)[0]).toBe(0x5a);
+    expect(b.fd.mmap(map.offset!, 16384)[0]).toBe(0x5a);
   });
 
   it('errnos: bad flags EINVAL, unknown handle ENOENT, closed fd EBADF, non-dma-buf fd EINVAL', async () => {

@@ -191,31 +191,28 @@ function connectorSetProperty(state: AtomicState, conn: Connector, s: ConnectorS
 export function atomicSetProperty(state: AtomicState, obj: ModeObject, prop: Property, val: bigint): void {
   validatePropertyValue(state.dev, prop, val);
   const p = state.dev.std;
+  // drm_atomic_check_prop_changes: an async flip may only change the flip's own properties
+  const asyncRefuses = (always: boolean) => {
+    if (!state.asyncFlip || !always) return false;
+    if (propertyValue(state.dev, obj, prop) !== val) fail('EINVAL', `async flip cannot change ${prop.name}`);
+    return true;
+  };
   if (obj.objType === ObjectType.PLANE) {
     const plane = obj as Plane;
     const s = getPlaneState(state, plane);
-    if (state.asyncFlip && (prop !== p.FB_ID && prop !== p.IN_FENCE_FD && prop !== p.FB_DAMAGE_CLIPS || plane.type !== 1)) {
-      if (propertyValue(state.dev, plane, prop) !== val) fail('EINVAL', `async flip cannot change ${prop.name}`);
-      return;
-    }
+    if (asyncRefuses((prop !== p.FB_ID && prop !== p.IN_FENCE_FD && prop !== p.FB_DAMAGE_CLIPS) || plane.type !== 1)) return;
     return planeSetProperty(state, plane, s, prop, val);
   }
   if (obj.objType === ObjectType.CRTC) {
     const crtc = obj as Crtc;
     const s = getCrtcState(state, crtc);
-    if (state.asyncFlip) {
-      if (propertyValue(state.dev, crtc, prop) !== val) fail('EINVAL', `async flip cannot change ${prop.name}`);
-      return;
-    }
+    if (asyncRefuses(true)) return;
     return crtcSetProperty(state, crtc, s, prop, val);
   }
   if (obj.objType === ObjectType.CONNECTOR) {
     const conn = obj as Connector;
     const s = getConnectorState(state, conn);
-    if (state.asyncFlip) {
-      if (propertyValue(state.dev, conn, prop) !== val) fail('EINVAL', `async flip cannot change ${prop.name}`);
-      return;
-    }
+    if (asyncRefuses(true)) return;
     return connectorSetProperty(state, conn, s, prop, val);
   }
   fail('EINVAL', `object ${obj.id} has no atomic properties`);

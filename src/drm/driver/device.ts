@@ -15,6 +15,7 @@ import type { DriverConnectorFuncs } from './kms.js';
 import { attachEncoder, initConnector, registerConnector, unregisterConnector, type ConnectorInit } from '../kms/connector.js';
 import type { Connector, ConnectorFuncs, Encoder } from '../types.js';
 import type { ModeInfo } from '../../uapi/ioctl-structs.js';
+import { coreFuncs, withPriv } from './funcs.js';
 import { kernelCommit, createKernelFramebuffer, type KernelCommit, type KernelCommitOptions, type KernelFramebuffer } from './kernel-commit.js';
 
 /** Context markers: Registered is a subtype of Initialized, so a registered device fits where an initialized one is expected. */
@@ -112,9 +113,7 @@ export class Device<T extends DriverTypes, C extends DeviceContext = DeviceConte
   hotAddConnector<S = unknown>(this: Device<T, Registered>, init: Omit<ConnectorInit, 'funcs'> & { funcs?: DriverConnectorFuncs<T, S>; encoders?: Encoder[] }): Connector {
     requireRegistered(this.inner, 'hotAddConnector');
     const core = this.inner.core;
-    const f = init.funcs ?? {};
-    const c = initConnector(core, { ...init, funcs: { ...f, duplicatePriv: f.duplicateState } as ConnectorFuncs });
-    c.state.priv = f.initialState?.();
+    const c = withPriv(initConnector(core, { ...init, funcs: coreFuncs(init.funcs) as ConnectorFuncs }), init.funcs);
     for (const e of init.encoders ?? []) attachEncoder(c, e);
     registerConnector(core, c);
     this.hotplugEvent();

@@ -18,10 +18,13 @@ import type { Connector, Crtc, Encoder, Plane } from '../types.js';
 import type { BoundDevice } from './bus.js';
 import { ContextError, Device, UnbindGuard, drainGuards, innerOf, type DeviceInner, type Initialized, type Registered } from './device.js';
 import type { DriverConnectorFuncs, DriverCrtcFuncs, DriverPlaneFuncs } from './kms.js';
+import { coreFuncs, withPriv } from './funcs.js';
 import type { ConnectorFuncs, CrtcFuncs, PlaneFuncs } from '../types.js';
 import type { Driver, DriverTypes } from './driver.js';
 
 const consumed = new WeakSet<object>();
+
+
 
 export interface DeviceOptions {
   /** realtime (default), manual (virtual time for tests) or immediate (no vblank). */
@@ -75,32 +78,21 @@ export class UnregisteredDevice<T extends DriverTypes> {
 
   /** drm_universal_plane_init with the driver's plane callbacks and private state. */
   createPlane<S = unknown>(init: Omit<PlaneInit, 'funcs'> & { funcs?: DriverPlaneFuncs<T, S> }): Plane {
-    const f = init.funcs ?? {};
-    const plane = initPlane(this.check('createPlane'), { ...init, funcs: { ...f, duplicatePriv: f.duplicateState } as PlaneFuncs });
-    plane.state.priv = f.initialState?.();
-    return plane;
+    return withPriv(initPlane(this.check('createPlane'), { ...init, funcs: coreFuncs(init.funcs) as PlaneFuncs }), init.funcs);
   }
   createCrtc<S = unknown>(init: Omit<CrtcInit, 'funcs'> & { funcs?: DriverCrtcFuncs<T, S> }): Crtc {
-    const f = init.funcs ?? {};
-    const crtc = initCrtc(this.check('createCrtc'), { ...init, funcs: { ...f, duplicatePriv: f.duplicateState } as CrtcFuncs });
-    crtc.state.priv = f.initialState?.();
-    return crtc;
+    return withPriv(initCrtc(this.check('createCrtc'), { ...init, funcs: coreFuncs(init.funcs) as CrtcFuncs }), init.funcs);
   }
   createEncoder(init: EncoderInit): Encoder {
     return initEncoder(this.check('createEncoder'), init);
   }
   createConnector<S = unknown>(init: Omit<ConnectorInit, 'funcs'> & { funcs?: DriverConnectorFuncs<T, S>; encoders?: Encoder[] }): Connector {
-    const f = init.funcs ?? {};
-    const c = initConnector(this.check('createConnector'), { ...init, funcs: { ...f, duplicatePriv: f.duplicateState } as ConnectorFuncs });
-    c.state.priv = f.initialState?.();
+    const c = withPriv(initConnector(this.check('createConnector'), { ...init, funcs: coreFuncs(init.funcs) as ConnectorFuncs }), init.funcs);
     for (const e of init.encoders ?? []) attachEncoder(c, e);
     return c;
   }
   createWritebackConnector<S = unknown>(init: Omit<WritebackInit, 'funcs'> & { funcs?: DriverConnectorFuncs<T, S> }): Connector {
-    const f = init.funcs ?? {};
-    const c = initWritebackConnector(this.check('createWritebackConnector'), { ...init, funcs: { ...f, duplicatePriv: f.duplicateState } as ConnectorFuncs });
-    c.state.priv = f.initialState?.();
-    return c;
+    return withPriv(initWritebackConnector(this.check('createWritebackConnector'), { ...init, funcs: coreFuncs(init.funcs) as ConnectorFuncs }), init.funcs);
   }
   attachEncoder(conn: Connector, enc: Encoder): void {
     this.check('attachEncoder');
