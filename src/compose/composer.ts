@@ -7,8 +7,11 @@
  * - per line, each plane is only read where no opaque plane above it covers it (the topmost opaque
  *   plane is read straight into the line: blending an opaque pixel is a copy), and the background
  *   is only filled where no opaque plane lies;
- * - a translucent 8888 plane over pixels that still hold 8-bit values ×257 blends through one
- *   table lookup per channel (see BLEND8); transparent-black pixels are skipped, opaque ones copied;
+ * - where an opaque 8888 plane lies under exactly one translucent 8888 plane, both are read and
+ *   blended in one pass from their bytes (blend2: with 8-bit inputs the blend is a function of
+ *   X = 255·C + (255 − A)·O, see BLEND8); transparent-black pixels keep the line, opaque ones copy;
+ * - the hot 8888 kernels run as WebAssembly (wasm.ts; SIMD when available), on spans copied into
+ *   the kernels' memory, or in place when the buffers come from a PixelHeap;
  * - without CRC, line sink or gamma, and with an 8-bit writeback, pixels that never leave 8 bits
  *   go straight to the writeback buffer ("8-bit path");
  * - with damage information, unchanged lines keep their CRC and writeback row; the frame CRC is
@@ -22,7 +25,7 @@ import { applyPipeline, preparePipeline, type ColorOp, type PreparedPipeline } f
 import { CrcShifter, crc32leView } from './crc.js';
 import { K_RX, K_U8X4, readFormat, type ReadFormat } from './formats.js';
 import {
-  DIR_L2R, DIR_T2B, int32View, makeLine, prepareSource, readSpan, readU8x4Aligned, readU8x4AlignedWb, type Line, type ReadSource,
+  DIR_L2R, DIR_T2B, makeLine, prepareSource, readSpan, readU8x4Aligned, readU8x4AlignedWb, type Line, type ReadSource,
 } from './formats-read.js';
 import { DIV257, writeSpan, writebackCpp } from './formats-write.js';
 import {
@@ -324,6 +327,14 @@ export class Composer {
   /** Whether the WebAssembly kernels are in use (after the first compose()). */
   get usesWasm(): boolean {
     return this.k !== null;
+  }
+
+  /** Give the line buffers back to the pixel heap (if any); the Composer can still be used. */
+  dispose(): void {
+    if (this.heap !== null && this.scratch !== null) this.heap.free(this.scratch);
+    this.scratch = null;
+    this.width = this.height = 0; // the next compose() sets everything up again
+    this.k = null;
   }
 
   /** Forget every cache (the next compose() recomposes everything). */
@@ -791,6 +802,7 @@ export class Composer {
   }
 
   private bnd = new Int32Array(66);
+  private masks2 = new Uint8Array(32);
 
   private drawOpaqueSplit(ps: PlaneState, a: number, b: number, j: number, na: number, wbRow: boolean): void {
     if (this.bnd.length < 2 * na + 2) this.bnd = new Int32Array(4 * na + 4);
@@ -834,7 +846,7 @@ export class Composer {
       const ta = this.srcAddr(t, s - t.g.dstX, n, this.srcB);
       const flags = this.path8 ? BL_WB : state === ST_FINAL_DONE ? BL_LINE | BL_WB : BL_LINE;
       if (k.simd) {
-        this.mem8.set(blend2hMasks(q.rs >> 3, q.gs >> 3, q.bs >> 3, t.rs >> 3, t.gs >> 3, t.bs >> 3, t.as >> 3), this.masksOff + 64);
+        this.mem8.set(blend2hMasks(q.rs >> 3, q.gs >> 3, q.bs >> 3, t.rs >> 3, t.gs >> 3, t.bs >> 3, t.as >> 3, this.masks2), this.masksOff + 64);
         k.blend2h(qa, ta, n, this.outOff + s * 8, this.wbAddr + s * 4, q.rs, q.gs, q.bs, t.rs, t.gs, t.bs, t.as, flags, this.masksOff + 64);
       } else k.blend2(qa, ta, n, this.outOff + s * 8, this.wbAddr + s * 4, q.rs, q.gs, q.bs, t.rs, t.gs, t.bs, t.as, flags);
       this.runs.set(s, e, state);

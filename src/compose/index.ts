@@ -1,31 +1,52 @@
 /**
  * compose/ — VKMS's composer as pure functions over typed arrays (≈ vkms_composer.c,
- * vkms_formats.c), bit-exact with the kernel, plus plane features VKMS lacks.
+ * vkms_formats.c), bit-exact with the kernel, plus plane features VKMS lacks. Imports only
+ * ../uapi/ (and node: built-ins).
  *
- * Usage (one Composer per CRTC; the driver calls it on each vblank that needs a frame):
+ * ## Use (one Composer per CRTC; the driver calls it on each vblank that needs a frame)
  *
  *   const composer = new Composer();
  *   const { crc } = composer.compose(
  *     { width, height, planes: [primary, cursor], background: null, gammaLut: null },
  *     { crc: true, writeback: { format, data, pitch, offset: 0, width, height } },
- *     damage);   // optional: CRTC rects whose fb contents changed since the last call
+ *     damage);   // optional: CRTC rects whose framebuffer contents changed since the last call
  *
- * Per plane the driver passes what drm_atomic_helper_check_plane_state computed: `src` (16.16,
- * clipped), `dst` (CRTC pixels, clipped), `rotation`, COLOR_ENCODING / COLOR_RANGE, and the
- * framebuffer (format, size, pitches, offsets, per-plane bytes). Planes come bottom to top.
+ * Per plane (bottom to top) the driver passes what drm_atomic_helper_check_plane_state computed:
+ * `src` (16.16, clipped; VKMS uses its integer part), `dst` (CRTC pixels, clipped), `rotation`
+ * (DRM_MODE_ROTATE_* | DRM_MODE_REFLECT_*), `colorEncoding` / `colorRange` (YUV), and the
+ * framebuffer: fourcc, size, pitches[], offsets[] and the bytes of each format plane (see
+ * ComposeFb). The result object is reused by the next call.
  *
- * Exact with VKMS (mainline ≈6.19/7.0): the 33 plane formats, rotation/reflection via the read
- * direction, the premultiplied blend with its u16/u32 wrap, background, GAMMA_LUT, the colour
- * pipeline, the 6 writeback formats, crc32_le over the 16-bit lines.
- * Beyond VKMS (used only when asked): plane `alpha`, `blendMode` ('coverage', 'none'), scaling
- * (`scalingFilter` 'nearest' or 'bilinear'), the 2101010 and FP16 formats, BACKGROUND_COLOR.
+ * ## Exact with VKMS (mainline ≈6.19/7.0; test/compose proves it against a reference written
+ *    from the kernel code)
+ * - the 33 plane formats (VKMS_PLANE_FORMATS): ×257 widening, RGB565 rounding, YUV 32.32
+ *   matrices (BT.601/709/2020 × limited/full) with drm_fixp_mul, nearest chroma;
+ * - rotation / reflection through the read direction (blend_line, clamp_line_coordinates);
+ * - the premultiplied blend with its u16 truncation and u32 wrap; output alpha 0xffff;
+ * - background (BACKGROUND_COLOR, alpha forced to 0xffff), GAMMA_LUT with 32.32 interpolation,
+ *   the per-plane colour pipeline (sRGB curves, 3x4 S31.32 matrices, clamp at the end);
+ * - the CRC: crc32_le(0, …) over every finished 16-bit line (VKMS's "auto" source);
+ * - the 6 writeback formats (WRITEBACK_FORMATS) with VKMS's rounding.
  *
- * Outputs: the frame CRC (crc32_le(0, …), VKMS's "auto" CRC source), writeback rows, and a line
- * sink receiving each finished ARGB16161616 line. Without CRC and sink, with an 8-bit writeback,
- * an 8-bit path writes the same bytes faster.
+ * ## Beyond VKMS (only when asked)
+ * Plane `alpha` and `blendMode` ('coverage', 'none'; drm_blend.c formulas, see blend.ts),
+ * scaling (`scalingFilter` 'nearest' or 'bilinear', see Composer.readScaled), the 2101010 and
+ * FP16 formats (formats.ts), zpos (the caller orders the planes).
+ *
+ * ## Speed
+ * Same bytes, less work: opaque spans copy, transparent black skips, planes under an opaque
+ * plane are not read; the hot 8888 kernels run as WebAssembly (SIMD when available; assembled in
+ * wasm.ts, JavaScript fall-backs in blend.ts / formats-read.ts); with damage, unchanged lines keep
+ * their CRC (combined with crc32Combine) and writeback row; without CRC and line sink an 8-bit
+ * path writes only the writeback. Optional: a PixelHeap lets planes and writeback buffers live in
+ * the kernels' memory (no per-line copies), and ParallelComposer splits the lines over worker
+ * threads (SharedArrayBuffer memory).
  */
-export { Composer, COMPOSE_MAX_SIZE, validateFrame, type ComposerOptions } from './composer.js';
+export {
+  Composer, COMPOSE_MAX_SIZE, validateFrame, type ComposerOptions, type HeapLike,
+} from './composer.js';
 export { ParallelComposer, type ParallelComposerOptions } from './parallel.js';
+export { PixelHeap, allocPixelBuffer, freePixelBuffer, pixelHeap } from './heap.js';
 export type {
   BackgroundColor, BlendMode, ComposeFb, ComposeFrame, ComposeOutputs, ComposePlane, ComposeRect, ComposeResult,
   ComposeWriteback, ScalingFilter,

@@ -12,9 +12,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { Composer, validateFrame, type ComposerOptions } from './composer.js';
 import { crc32Combine } from './crc.js';
+import type { PixelHeap } from './heap.js';
 import type { ComposeFrame, ComposeOutputs, ComposeRect, ComposeResult } from './types.js';
+import type { Job, WireBuffer, WirePlane } from './worker.js';
 
-export interface ParallelComposerOptions extends ComposerOptions {
+export interface ParallelComposerOptions extends Omit<ComposerOptions, 'heap'> {
+  /** A pixel heap shared with the workers (planes and writeback in it are used in place). */
+  readonly heap?: PixelHeap | null;
   /** Worker threads besides the main thread (default: available cores − 1, at least 1). */
   readonly workers?: number;
   /** Where the worker module is (default: worker.js next to this file). */
@@ -35,17 +39,30 @@ export class ParallelComposer {
   /** Set when a frame was composed without the workers: their caches are out of date. */
   private stale = true;
   private lastError: string | null = null;
+  private readonly heap: PixelHeap | null;
+  private readonly scratch: Uint8Array[] = [];
+  // buffer ids: each worker gets a buffer's memory once, then only its id
+  private nextId = 1;
+  private readonly ids = new WeakMap<Uint8Array, number>();
+  private readonly sent: Set<number>[] = [];
   private readonly result: ComposeResult = { crc: 0, composedLines: 0, path8: false };
 
   constructor(opts: ParallelComposerOptions = {}) {
     const n = Math.max(1, opts.workers ?? availableParallelism() - 1);
-    this.main = new Composer(opts);
+    this.heap = opts.kernels === 'js' ? null : opts.heap ?? null;
+    this.main = new Composer({ ...opts, heap: this.heap });
     this.timeoutMs = opts.timeoutMs ?? 10000;
     this.ctrl = new Int32Array(new SharedArrayBuffer(n * 16));
     const url = opts.workerUrl ?? new URL('./worker.js', import.meta.url);
     const starts: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
-      const w = new Worker(url, { workerData: { ctrl: this.ctrl.buffer, slot: i, kernels: opts.kernels ?? 'auto' } });
+      // each worker's line buffers live in a region of the heap reserved here (sized for 16384 pixels)
+      const scratch = this.heap !== null ? this.heap.alloc(16384 * 24 + 128) : undefined;
+      if (scratch !== undefined) this.scratch.push(scratch);
+      this.sent.push(new Set());
+      const w = new Worker(url, {
+        workerData: { ctrl: this.ctrl.buffer, slot: i, kernels: opts.kernels ?? 'auto', memory: this.heap?.memory, scratch },
+      });
       w.on('message', (m: { error?: string }) => { if (m.error) this.lastError = m.error; });
       // referenced until it runs, then unreferenced: a forgotten close() does not keep the process alive
       starts.push(new Promise((resolve, reject) => { w.once('online', () => { w.unref(); resolve(); }); w.once('error', reject); }));
@@ -78,8 +95,8 @@ export class ParallelComposer {
     const parts = this.workers.length + 1;
     const h0 = Math.floor(H / parts);
     const seq = ++this.seq | 0;
-    const job = { seq, frame, outputs: { crc: outputs.crc, writeback: outputs.writeback ?? null }, damage: this.stale ? undefined : damage, y0: 0, y1: 0 };
     for (let i = 0; i < this.workers.length; i++) {
+      const job = this.job(i, seq, frame, outputs, this.stale ? undefined : damage);
       job.y0 = Math.floor(((i + 1) * H) / parts);
       job.y1 = Math.floor(((i + 2) * H) / parts);
       this.workers[i]!.postMessage(job);
@@ -112,9 +129,35 @@ export class ParallelComposer {
     return r;
   }
 
+  /** The message for worker i: buffers it has not seen go with their memory, the others by id. */
+  private job(i: number, seq: number, frame: ComposeFrame, outputs: ComposeOutputs, damage: readonly ComposeRect[] | undefined): Job {
+    const sent = this.sent[i]!;
+    const used = new Set<number>();
+    const wire = (d: Uint8Array): WireBuffer => {
+      let id = this.ids.get(d);
+      if (id === undefined) { id = this.nextId++; this.ids.set(d, id); }
+      used.add(id);
+      if (sent.has(id)) return { id };
+      sent.add(id);
+      return { id, data: d, inHeap: this.heap !== null && this.heap.owns(d) };
+    };
+    const planes: WirePlane[] = frame.planes.map((p) => ({ ...p, fb: { ...p.fb, data: p.fb.data.map(wire) } }));
+    const wb = outputs.writeback ?? null;
+    const writeback = wb !== null ? { ...wb, data: wire(wb.data) } : null;
+    const drop: number[] = [];
+    for (const id of sent) if (!used.has(id)) { drop.push(id); sent.delete(id); }
+    return {
+      seq, width: frame.width, height: frame.height, planes, background: frame.background, gammaLut: frame.gammaLut,
+      crc: outputs.crc === true, writeback, damage: damage ? [...damage] : undefined, y0: 0, y1: 0, drop,
+    };
+  }
+
   /** Stop the worker threads. */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
+    for (const s of this.scratch) this.heap!.free(s);
+    this.scratch.length = 0;
+    this.main.dispose();
   }
 }

@@ -498,8 +498,8 @@ function blend2h(): Asm {
 }
 
 /** The 32 swizzle bytes of blend2h: q (opaque, bytes r/g/b at qr..) and t (r/g/b/a) → B, G, R, A order. */
-export function blend2hMasks(qr: number, qg: number, qb: number, tr: number, tg: number, tb: number, ta: number): Uint8Array {
-  const m = new Uint8Array(32);
+export function blend2hMasks(qr: number, qg: number, qb: number, tr: number, tg: number, tb: number, ta: number,
+  m: Uint8Array = new Uint8Array(32)): Uint8Array {
   for (let px = 0; px < 4; px++) {
     m[px * 4] = px * 4 + qb; m[px * 4 + 1] = px * 4 + qg; m[px * 4 + 2] = px * 4 + qr; m[px * 4 + 3] = 0x80;
     m[16 + px * 4] = px * 4 + tb; m[16 + px * 4 + 1] = px * 4 + tg; m[16 + px * 4 + 2] = px * 4 + tr; m[16 + px * 4 + 3] = px * 4 + ta;

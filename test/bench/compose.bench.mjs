@@ -28,20 +28,20 @@ function measure(fn, { frames = 40, warmup = 8, minMs = 1500 } = {}) {
 }
 
 /** Premultiplied test content: the primary a gradient, the overlay and cursor with varying alpha. */
-function scene(W, H) {
+function scene(W, H, alloc = (n) => new Uint8Array(n)) {
   const ow = W / 2, oh = H / 2;
-  const prim = new Uint8Array(W * H * 4);
+  const prim = alloc(W * H * 4);
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
     const k = (y * W + x) * 4;
     prim[k] = x & 255; prim[k + 1] = y & 255; prim[k + 2] = (x ^ y) & 255; prim[k + 3] = 0xff;
   }
-  const ov = new Uint8Array(ow * oh * 4);
+  const ov = alloc(ow * oh * 4);
   for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) {
     const k = (y * ow + x) * 4;
     const a = (x + 2 * y) & 255; // every alpha 0..255
     ov[k] = (a * ((x * 7) & 255)) / 255 | 0; ov[k + 1] = (a * ((y * 3) & 255)) / 255 | 0; ov[k + 2] = (a * 200) / 255 | 0; ov[k + 3] = a;
   }
-  const cur = new Uint8Array(64 * 64 * 4);
+  const cur = alloc(64 * 64 * 4);
   for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) {
     const k = (y * 64 + x) * 4;
     const a = Math.min(255, (x * 4 + y * 4) & 511);
@@ -53,7 +53,7 @@ function scene(W, H) {
   });
   const primary = fb(XR24, W, H, prim), overlay = fb(AR24, ow, oh, ov), cursor = fb(AR24, 64, 64, cur);
   const frameAt = (cx, cy) => ({ width: W, height: H, planes: [plane(primary, 0, 0), plane(overlay, W / 4, H / 4), plane(cursor, cx, cy)] });
-  const wbData = new Uint8Array(W * H * 4);
+  const wbData = alloc(W * H * 4);
   const writeback = { format: XR24, data: wbData, pitch: W * 4, offset: 0, width: W, height: H };
   return { W, H, prim, ov, cur, frameAt, writeback, wbData };
 }
@@ -114,6 +114,28 @@ export async function run(ctx) {
     const p8 = measure(() => c8.compose(frame, { writeback: s.writeback }), { frames: label === 'S1' ? 60 : 20 });
     row(label, 'compose 8-bit path (writeback only, no CRC)', p8, px, pix ? p8.median / pix.noRead.median : undefined,
       pix ? `ratio = vs pixman no readback; ${(p8.median / pix.withRead.median).toFixed(2)}x vs pixman+readback` : '');
+
+    // the same scene with every buffer in the pixel heap: the kernels work in place (no copies)
+    {
+      const heap = new compose.PixelHeap(64 << 20, 1 << 30);
+      const sh = scene(W, H, (n) => heap.alloc(n));
+      const fh = sh.frameAt(100, 100);
+      const ch = new Composer({ heap });
+      const mh = measure(() => ch.compose(fh, { crc: true, writeback: sh.writeback }), { frames: label === 'S1' ? 60 : 20 });
+      row(label, 'compose CRC+writeback, 1 core, pixel heap', mh, px, mh.median / full.median,
+        `ratio = vs copying; ${(kO2 / mh.median).toFixed(2)}x faster than kernel -O2; CRC equal: ${ch.compose(fh, { crc: true }).crc === c.compose(frame, { crc: true }).crc}`);
+      const c8h = new Composer({ heap });
+      const m8h = measure(() => c8h.compose(fh, { writeback: sh.writeback }), { frames: label === 'S1' ? 60 : 20 });
+      row(label, 'compose 8-bit path, pixel heap', m8h, px, pix ? m8h.median / pix.noRead.median : undefined,
+        pix ? `ratio = vs pixman no readback (target <= 3)` : '');
+      if (compose.ParallelComposer) {
+        const pch = new compose.ParallelComposer({ workers: 1, heap });
+        await pch.ready();
+        const mp = measure(() => pch.compose(fh, { crc: true, writeback: sh.writeback }), { frames: label === 'S1' ? 60 : 20 });
+        row(label, 'compose CRC+writeback, main + 1 worker, pixel heap', mp, px, mp.median / full.median, 'ratio = vs 1 core copying');
+        await pch.close();
+      }
+    }
 
     if (label === 'S1') {
       // S3: only the cursor moves; damage = old and new cursor rectangles

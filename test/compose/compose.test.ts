@@ -165,7 +165,7 @@ describe('damage and line caching', () => {
     const inc = new Composer({ kernels });
     const wbData = new Uint8Array(W * H * 4);
     let cx = 3, cy = 4;
-    for (let f = 0; f < 25; f++) {
+    for (let f = 0; f < 12; f++) {
       const ocx = cx, ocy = cy;
       cx = int(r, -4, W - 2); cy = int(r, -4, H - 2);
       const planes = [planeAt(prim, 0, 0), planeAt(ov, 10, 12), clipPlane(planeAt(cur, cx, cy), W, H)].filter((p): p is RefPlane => p !== null);

@@ -125,3 +125,28 @@ describe('writeback writers', () => {
     expect(writeSpan(Fourcc.XRGB2101010, makeLine(1), 0, 1, new Uint8Array(4), 0)).toBe(false);
   });
 });
+
+describe('whole-framebuffer conversions', () => {
+  it('readFramebufferToArgb16 / fbToRgba8 equal the reference reader, row by row', async () => {
+    const { readFramebufferToArgb16, fbToRgba8 } = await import('../../src/compose/convert.js');
+    const r = rng(77);
+    for (const format of [Fourcc.NV12, Fourcc.ARGB8888, Fourcc.RGB565, Fourcc.R1]) {
+      const fb = randomFb(r, format, 13, 9, { pad: 3 });
+      const a16 = readFramebufferToArgb16(fb, undefined, { colorEncoding: 1, colorRange: 0 });
+      const rgba = fbToRgba8(fb, { colorEncoding: 1, colorRange: 0 });
+      for (let y = 0; y < 9; y++) {
+        const want = readLineRef(fb, 1, 0, 0, y, DIR_L2R, 13);
+        for (let x = 0; x < 13; x++) {
+          const k = (y * 13 + x) * 4;
+          expect([a16[k], a16[k + 1], a16[k + 2], a16[k + 3]]).toEqual(want[x]);
+          const d = (c: number): number => Math.floor((c + 128) / 257);
+          expect([...rgba.data.subarray(k, k + 4)]).toEqual([d(want[x]![1]), d(want[x]![2]), d(want[x]![3]), d(want[x]![0])]);
+        }
+      }
+      const sub = readFramebufferToArgb16(fb, { x1: 2, y1: 3, x2: 7, y2: 5 });
+      expect(sub.length).toBe(5 * 2 * 4);
+      expect([...sub.subarray(0, 4)]).toEqual(readLineRef(fb, 0, 1, 2, 3, DIR_L2R, 1)[0]);
+      expect(() => readFramebufferToArgb16(fb, { x1: 0, y1: 0, x2: 14, y2: 1 })).toThrow(/not inside/);
+    }
+  });
+});

@@ -7,6 +7,7 @@ import ts from 'typescript';
 import { Fourcc } from '../../src/uapi/fourcc.js';
 import { Composer } from '../../src/compose/composer.js';
 import { ParallelComposer } from '../../src/compose/parallel.js';
+import { PixelHeap } from '../../src/compose/heap.js';
 import type { ComposeFrame } from '../../src/compose/types.js';
 import { composeRef, type RefFb, type RefPlane } from './reference.js';
 import { CURVES, clipPlane, int, planeAt, randomFb, rng } from './helpers.js';
@@ -46,6 +47,33 @@ const shared = (fb: RefFb): RefFb => {
 };
 
 describe('ParallelComposer (main thread + 1 worker)', () => {
+  it('works on pixel-heap memory in place, in both threads', async () => {
+    const heap = new PixelHeap(1 << 20, 256 << 20);
+    const hp = new ParallelComposer({ workers: 1, heap, workerUrl: pathToFileURL(join(dir, 'compose', 'worker.js')) });
+    try {
+      await hp.ready();
+      const r = rng(402);
+      const inHeap = (fb: RefFb): RefFb => ({ ...fb, data: fb.data.map((d) => { const x = heap.alloc(d.length); x.set(d); return x; }) });
+      for (let rep = 0; rep < 8; rep++) {
+        const W = int(r, 16, 64), H = int(r, 8, 40);
+        const planes: RefPlane[] = [planeAt(inHeap(randomFb(r, Fourcc.XRGB8888, W, H, {})), 0, 0)];
+        const p = clipPlane(planeAt(inHeap(randomFb(r, Fourcc.ARGB8888, int(r, 4, 40), int(r, 4, 30), { premultiplied: true })), int(r, -5, W), int(r, -5, H)), W, H);
+        if (p) planes.push(p);
+        const frame = { width: W, height: H, planes } as ComposeFrame;
+        const data = heap.alloc(W * H * 4);
+        const want = composeRef(frame as never, { format: Fourcc.XRGB8888, width: W, height: H, pitch: W * 4, offset: 0, size: W * H * 4 }, CURVES);
+        for (const crc of [true, false]) {
+          data.fill(0);
+          const res = hp.compose(frame, { crc, writeback: { format: Fourcc.XRGB8888, data, pitch: W * 4, width: W, height: H } });
+          if (crc) expect(res.crc).toBe(want.crc);
+          expect(Buffer.from(data).equals(Buffer.from(want.wb!))).toBe(true);
+        }
+      }
+    } finally {
+      await hp.close();
+    }
+  });
+
   it('gives the single-thread CRC and writeback bytes on random scenes', () => {
     const r = rng(400);
     for (let rep = 0; rep < 12; rep++) {
@@ -85,6 +113,7 @@ describe('ParallelComposer (main thread + 1 worker)', () => {
       expect(Buffer.from(data).equals(Buffer.from(composeRef(frame as never, { format: Fourcc.XRGB8888, width: W, height: H, pitch: W * 4, offset: 0, size: W * H * 4 }, CURVES).wb!))).toBe(true);
     }
     // unshared framebuffer memory: composed on the main thread, same result
+    expect(pc.compose({ width: W, height: H, planes: [] }, { crc: true }).crc).toBe(composeRef({ width: W, height: H, planes: [] }, null, CURVES).crc);
     const plain = randomFb(r, Fourcc.XRGB8888, W, H, {});
     const frame = { width: W, height: H, planes: [planeAt(plain, 0, 0)] } as ComposeFrame;
     expect(pc.compose(frame, { crc: true }).crc).toBe(composeRef(frame as never, null, CURVES).crc);
