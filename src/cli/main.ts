@@ -5,6 +5,7 @@ import { VkmsConfigError } from '../vkms/index.js';
 import { DEMO_HELP, runDemo } from './demo.js';
 import { INFO_HELP, runInfo } from './info.js';
 import { MODETEST_HELP, runModetest } from './modetest.js';
+import { RUN_HELP, runScenario } from './run.js';
 import { BENCH_HELP, runBench } from './bench.js';
 import { CliError, EXIT } from './errors.js';
 
@@ -15,13 +16,14 @@ A virtual DRM/KMS device (Linux VKMS) in TypeScript.
 commands:
   demo       light the default device and write the composed frame to demo.png
   info       list the device as drm_info does (--json for drm_info -j)
-  modetest   list the device as libdrm's modetest does (-c -e -p -f -a)
+  modetest   libdrm's modetest: the listing (-c -e -p -f -a) and its tests (-s -P -w -v -o ...)
+  run        run a declarative test scenario (JSON): commits, vblanks, captures, CRCs
   bench      run the benchmarks (table + JSON)
   help CMD   help for a command
 
 Run 'vkms-ts <command> --help' for a command's options.`;
 
-const HELP: Record<string, string> = { demo: DEMO_HELP, info: INFO_HELP, modetest: MODETEST_HELP, bench: BENCH_HELP };
+const HELP: Record<string, string> = { demo: DEMO_HELP, info: INFO_HELP, modetest: MODETEST_HELP, run: RUN_HELP, bench: BENCH_HELP };
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -41,6 +43,9 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.OK;
     case 'modetest':
       await runModetest(rest);
+      return EXIT.OK;
+    case 'run':
+      await runScenario(rest);
       return EXIT.OK;
     case 'bench':
       return runBench(rest);

@@ -3,7 +3,7 @@
  * (uapi 1.1), the object lists in creation order, the open files, the master, and the
  * registered/unplugged lifecycle flags. Drivers reach it only through the driver API.
  */
-import { ObjectType, type ObjectTypeCode } from '../uapi/drm-mode.js';
+import { OBJECT_COLOROP, ObjectType, type ModeObjectTypeCode } from '../uapi/drm-mode.js';
 import { Idr } from './idr.js';
 import type { AnyObject, Blob, Colorop, Connector, Crtc, Encoder, Framebuffer, GemObject, ModeObject, Plane, Property } from './types.js';
 import type { DrmFile } from './file.js';
@@ -136,7 +136,7 @@ export class DrmDevice {
    * __drm_mode_object_find: the object with this ID and type (ANY matches all), or undefined.
    * With a file, CRTCs, connectors and planes outside its lease are invisible (uapi 1.4, 6.18).
    */
-  lookup(id: number, type: ObjectTypeCode, file?: DrmFile): AnyObject | undefined {
+  lookup(id: number, type: ModeObjectTypeCode, file?: DrmFile): AnyObject | undefined {
     const obj = this.idr.get(id);
     if (!obj) return undefined;
     if (type !== ObjectType.ANY && obj.objType !== type) return undefined;
@@ -170,7 +170,7 @@ export class DrmDevice {
   }
   /** drm_colorop_find. */
   colorop(id: number, file?: DrmFile): Colorop | undefined {
-    return this.lookup(id, ObjectType.COLOROP, file) as Colorop | undefined;
+    return this.lookup(id, OBJECT_COLOROP, file) as Colorop | undefined;
   }
 
   /** Connectors on the connector list in creation order (drm_for_each_connector_iter): registered ones and hot-removed ones not yet freed. */

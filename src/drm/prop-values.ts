@@ -3,10 +3,11 @@
  * on atomic drivers mutable properties come from the current state, immutable ones from the
  * stored value (uapi 2.7, 2.19, 2.37, 2.43, 2.46).
  */
-import { ObjectType, PropFlag } from '../uapi/drm-mode.js';
+import { OBJECT_COLOROP, ObjectType, PropFlag } from '../uapi/drm-mode.js';
 import type { DrmDevice } from './device.js';
 import { findAttachment, i64ToU64 } from './property.js';
-import type { Connector, Crtc, ModeObject, Plane, Property } from './types.js';
+import { coloropPropertyValue } from './colorop.js';
+import type { Colorop, Connector, Crtc, ModeObject, Plane, Property } from './types.js';
 
 const id = (o: { id: number } | null | undefined) => BigInt(o?.id ?? 0);
 
@@ -33,6 +34,7 @@ function planeValue(dev: DrmDevice, plane: Plane, prop: Property): bigint | unde
   if (prop === o.zpos) return BigInt(s.zpos);
   if (prop === o.COLOR_ENCODING) return BigInt(s.color_encoding);
   if (prop === o.COLOR_RANGE) return BigInt(s.color_range);
+  if (prop === o.COLOR_PIPELINE) return id(s.color_pipeline);
   return undefined;
 }
 
@@ -72,6 +74,7 @@ export function propertyValue(dev: DrmDevice, obj: ModeObject, prop: Property): 
   if (obj.objType === ObjectType.PLANE) v = planeValue(dev, obj as Plane, prop);
   else if (obj.objType === ObjectType.CRTC) v = crtcValue(dev, obj as Crtc, prop);
   else if (obj.objType === ObjectType.CONNECTOR) v = connectorValue(dev, obj as Connector, prop);
+  else if (obj.objType === OBJECT_COLOROP) v = coloropPropertyValue(obj as Colorop, prop);
   // driver-private properties keep their value in the attachment
   return v ?? att.value;
 }

@@ -3,14 +3,14 @@
  * drm_connector.h, drm_encoder.h, drm_framebuffer.h, drm_property.h). Plain data; the functions
  * that act on it live beside it, one file per object kind.
  */
-import type { ObjectTypeCode, PlaneTypeCode, ConnectorStatusCode } from '../uapi/drm-mode.js';
+import type { ModeObjectTypeCode, PlaneTypeCode, ConnectorStatusCode } from '../uapi/drm-mode.js';
 import type { FormatInfo } from '../uapi/fourcc.js';
 import type { ModeInfo } from '../uapi/ioctl-structs.js';
 import type { DrmFile } from './file.js';
 
 export interface ModeObject {
   id: number;
-  readonly objType: ObjectTypeCode;
+  readonly objType: ModeObjectTypeCode;
   /** Attached properties in attach order (uapi 2.6), with their stored values. */
   readonly props: PropAttachment[];
 }

@@ -136,3 +136,37 @@ export const COLOR_LUT_ENTRY_SIZE = 8;
 export const COLOR_CTM_SIZE = 72;
 /** sizeof(struct drm_mode_rect) — FB_DAMAGE_CLIPS entries. */
 export const MODE_RECT_SIZE = 16;
+
+/** DRM_MODE_OBJECT_COLOROP (drm_mode.h, ≈6.19): a colour operation of a plane's COLOR_PIPELINE. */
+export const OBJECT_COLOROP = 0xfafafafa;
+/** Every mode object type code, colorops included. */
+export type ModeObjectTypeCode = ObjectTypeCode | typeof OBJECT_COLOROP;
+/**
+ * DRM_CLIENT_CAP_PLANE_COLOR_PIPELINE (drm.h, ≈6.19): the client drives plane colour through
+ * COLOR_PIPELINE and colorops (needs ATOMIC first; hides COLOR_ENCODING / COLOR_RANGE).
+ */
+export const CLIENT_CAP_PLANE_COLOR_PIPELINE = 7;
+
+/** enum drm_colorop_type (drm_mode.h): the TYPE property of a colorop. */
+export const ColoropType = { CURVE_1D: 0, LUT_1D: 1, CTM_3X4: 2, MULTIPLIER: 3, LUT_3D: 4 } as const;
+/** The TYPE enum names, in drm_colorop_type_enum_list order. */
+export const COLOROP_TYPE_NAMES: readonly string[] = ['1D Curve', '1D LUT', '3x4 Matrix', 'Multiplier', '3D LUT'];
+/** enum drm_colorop_curve_1d_type (drm_mode.h): the CURVE_1D_TYPE values. */
+export const ColoropCurve1d = {
+  SRGB_EOTF: 0, SRGB_INV_EOTF: 1, PQ_125_EOTF: 2, PQ_125_INV_EOTF: 3, BT2020_INV_OETF: 4, BT2020_OETF: 5,
+  GAMMA22: 6, GAMMA22_INV: 7,
+} as const;
+/** DRM_COLOROP_1D_CURVE_COUNT. */
+export const COLOROP_1D_CURVE_COUNT = 8;
+/** The CURVE_1D_TYPE enum names, indexed by drm_colorop_curve_1d_type. */
+export const COLOROP_CURVE_1D_NAMES: readonly string[] = [
+  'sRGB EOTF', 'sRGB Inverse EOTF', 'PQ 125 EOTF', 'PQ 125 Inverse EOTF', 'BT.2020 Inverse OETF', 'BT.2020 OETF',
+  'Gamma 2.2', 'Gamma 2.2 Inverse',
+];
+/** enum drm_colorop_lut1d_interpolation_type / drm_colorop_lut3d_interpolation_type. */
+export const ColoropLut1dInterpolation = { LINEAR: 0 } as const;
+export const ColoropLut3dInterpolation = { TETRAHEDRAL: 0 } as const;
+/** sizeof(struct drm_color_ctm_3x4): 12 S31.32 sign-magnitude u64 (the DATA blob of a 3x4 Matrix colorop). */
+export const COLOR_CTM_3X4_SIZE = 96;
+/** sizeof(struct drm_color_lut32): red, green, blue, reserved as u32. */
+export const COLOR_LUT32_ENTRY_SIZE = 16;

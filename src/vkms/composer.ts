@@ -4,12 +4,44 @@
  * job, a frame sink); one CRC entry per frame, the same CRC repeated for frames the composer
  * missed; writeback completion after the frame is written.
  */
-import { Composer, type ComposeFrame, type ComposePlane } from '../compose/index.js';
-import { signalWritebackCompletion, writebackQueue, type Crtc, type DrmDevice } from '../drm/driver/index.js';
+import { Composer, type ColorOp, type ComposeFrame, type ComposePlane } from '../compose/index.js';
+import { signalWritebackCompletion, writebackQueue, type Blob, type Colorop, type Crtc, type DrmDevice } from '../drm/driver/index.js';
+import { ColoropCurve1d, ColoropType } from '../uapi/drm-mode.js';
 import type { VkmsCrtcState } from './crtc.js';
 import type { VkmsData, VkmsFrame, VkmsOutput } from './types.js';
 
 const BLEND = ['premultiplied', 'coverage', 'none'] as const;
+
+const ctmCache = new WeakMap<Blob, bigint[]>();
+/** A drm_color_ctm_3x4 blob as its 12 u64 (S31.32 sign-magnitude, little-endian). */
+function ctmOf(blob: Blob): bigint[] {
+  let m = ctmCache.get(blob);
+  if (!m) {
+    const v = new DataView(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength);
+    m = Array.from({ length: 12 }, (_, i) => v.getBigUint64(i * 8, true));
+    ctmCache.set(blob, m);
+  }
+  return m;
+}
+
+/**
+ * pre_blend_color_transform's view of a plane's COLOR_PIPELINE (vkms_composer.c apply_colorop):
+ * the ops after `first` along NEXT whose current state is not in bypass. A curve other than the
+ * two sRGB ones does nothing (VKMS warns), a matrix without DATA does nothing, other op types
+ * have no VKMS code. Null when nothing is left.
+ */
+function activeColorOps(first: Colorop | null | undefined): ColorOp[] | null {
+  const ops: ColorOp[] = [];
+  for (let op = first ?? null, n = 0; op && n < 1024; op = op.next, n++) {
+    const s = op.state;
+    if (s.bypass) continue;
+    if (op.type === ColoropType.CURVE_1D) {
+      if (s.curve_1d_type === ColoropCurve1d.SRGB_EOTF) ops.push({ type: '1d-curve', curve: 'srgb-eotf' });
+      else if (s.curve_1d_type === ColoropCurve1d.SRGB_INV_EOTF) ops.push({ type: '1d-curve', curve: 'srgb-inv-eotf' });
+    } else if (op.type === ColoropType.CTM_3X4 && s.data) ops.push({ type: 'ctm-3x4', matrix: ctmOf(s.data) });
+  }
+  return ops.length ? ops : null;
+}
 
 export function createOutput(crtc: Crtc): VkmsOutput {
   return {
@@ -32,12 +64,14 @@ export function buildFrame(crtc: Crtc): ComposeFrame | null {
     const ps = p.state;
     const fb = ps.fb;
     if (!fb || !ps.visible) continue;
+    const colorPipeline = ps.color_pipeline ? activeColorOps(ps.color_pipeline) : null;
     planes.push({
       fb: { format: fb.format.format, width: fb.width, height: fb.height, pitches: fb.pitches, offsets: fb.offsets, data: fb.objs.map((o) => o!.bytes) },
       src: ps.src, dst: ps.dst, rotation: ps.rotation, colorEncoding: ps.color_encoding, colorRange: ps.color_range,
       ...(p.optProps.alpha ? { alpha: ps.alpha } : {}),
       ...(p.optProps['pixel blend mode'] ? { blendMode: BLEND[ps.pixel_blend_mode] ?? 'premultiplied' } : {}),
       ...(ps.src_w >>> 16 !== ps.crtc_w || ps.src_h >>> 16 !== ps.crtc_h ? { scalingFilter: 'nearest' as const } : {}),
+      ...(colorPipeline ? { colorPipeline } : {}),
     });
   }
   const lut = cs.gamma_lut ? new Uint16Array(cs.gamma_lut.data.buffer, cs.gamma_lut.data.byteOffset, cs.gamma_lut.data.byteLength >> 1) : null;

@@ -21,6 +21,14 @@ export interface PlaneConfig {
   /** Beyond VKMS: plane-wide alpha and pixel blend mode properties. */
   alpha?: boolean;
   blend_modes?: ('None' | 'Pre-multiplied' | 'Coverage')[];
+  /** Beyond VKMS: accept scaling from 1/16x to 16x (VKMS allows none: ERANGE, uapi 3.58). */
+  scaling?: boolean;
+  /**
+   * vkms_config_plane.default_pipeline: give the plane VKMS's colour pipeline (COLOR_PIPELINE +
+   * 4 colorops; latest profile only). The enable_plane_pipeline module parameter sets it on
+   * every plane of the default topology.
+   */
+  default_pipeline?: boolean;
 }
 
 export interface CrtcConfig {
@@ -78,9 +86,11 @@ export const NUM_OVERLAY_PLANES = 8;
 /** vkms_config_default_create: what the module parameters describe. */
 export function defaultTopology(p: ModuleParams = {}): VkmsTopology {
   const cursor = p.enable_cursor ?? true, wb = p.enable_writeback ?? true, overlay = p.enable_overlay ?? false;
-  const planes: PlaneConfig[] = [{ name: 'primary', type: 'primary', possible_crtcs: ['crtc0'] }];
-  if (overlay) for (let i = 0; i < NUM_OVERLAY_PLANES; i++) planes.push({ name: `overlay${i}`, type: 'overlay', possible_crtcs: ['crtc0'] });
-  if (cursor) planes.push({ name: 'cursor', type: 'cursor', possible_crtcs: ['crtc0'] });
+  // vkms_config_plane_set_default_pipeline(plane_cfg, enable_plane_pipeline) on every plane
+  const pipe = p.enable_plane_pipeline ? { default_pipeline: true } : {};
+  const planes: PlaneConfig[] = [{ name: 'primary', type: 'primary', possible_crtcs: ['crtc0'], ...pipe }];
+  if (overlay) for (let i = 0; i < NUM_OVERLAY_PLANES; i++) planes.push({ name: `overlay${i}`, type: 'overlay', possible_crtcs: ['crtc0'], ...pipe });
+  if (cursor) planes.push({ name: 'cursor', type: 'cursor', possible_crtcs: ['crtc0'], ...pipe });
   return {
     name: 'vkms',
     planes,
@@ -131,6 +141,7 @@ export function validateTopology(t: VkmsTopology): void {
     if (p.type !== undefined && !['primary', 'overlay', 'cursor'].includes(p.type)) throw new VkmsConfigError(`planes[${i}].type`, `must be primary, overlay or cursor, not "${String(p.type)}"`);
     checkRefs(`planes[${i}].possible_crtcs`, p.possible_crtcs, crtcs, 'CRTC');
     if (p.possible_crtcs.length === 0) throw new VkmsConfigError(`planes[${i}].possible_crtcs`, `plane "${p.name}" has no possible CRTC`);
+    if (p.default_pipeline !== undefined && typeof p.default_pipeline !== 'boolean') throw new VkmsConfigError(`planes[${i}].default_pipeline`, `must be true or false, not ${JSON.stringify(p.default_pipeline)}`);
     p.blend_modes?.forEach((b, j) => {
       if (!['None', 'Pre-multiplied', 'Coverage'].includes(b)) throw new VkmsConfigError(`planes[${i}].blend_modes[${j}]`, `must be None, Pre-multiplied or Coverage, not "${String(b)}"`);
     });

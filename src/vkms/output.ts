@@ -3,7 +3,7 @@
  * indexes and property IDs come out as the kernel's (6.12: planes, CRTC, connector, encoder,
  * writeback; mainline: planes, CRTCs with their writeback, encoders, connectors).
  */
-import { ColorEncoding, ColorRange, ConnectorStatus, ConnectorType, CONNECTOR_TYPE_NAMES, EncoderType, PlaneType, Rotation } from '../uapi/drm-mode.js';
+import { ColorEncoding, ColorRange, ColoropCurve1d, ConnectorStatus, ConnectorType, CONNECTOR_TYPE_NAMES, EncoderType, PlaneType, Rotation } from '../uapi/drm-mode.js';
 import { Fourcc, type FourccName } from '../uapi/fourcc.js';
 import type { ModeInfo } from '../uapi/ioctl-structs.js';
 import { updateEdidProperty, type Connector, type Crtc, type Encoder, type Plane, type UnregisteredDevice } from '../drm/driver/index.js';
@@ -20,6 +20,15 @@ import { createOutput } from './composer.js';
 const PLANE_TYPES = { primary: PlaneType.PRIMARY, overlay: PlaneType.OVERLAY, cursor: PlaneType.CURSOR } as const;
 const STATUS = { connected: ConnectorStatus.connected, disconnected: ConnectorStatus.disconnected, unknown: ConnectorStatus.unknown } as const;
 const BLEND_BITS = { 'Pre-multiplied': 1 << 0, Coverage: 1 << 1, None: 1 << 2 } as const;
+
+/**
+ * vkms_initialize_color_pipeline: 1D curve {sRGB EOTF, sRGB inverse EOTF} → 3x4 matrix → 3x4
+ * matrix → 1D curve, every op bypassable, named "Color Pipeline <first op ID>".
+ */
+const SRGB_CURVES = [ColoropCurve1d.SRGB_EOTF, ColoropCurve1d.SRGB_INV_EOTF];
+export const VKMS_COLOR_PIPELINE = [
+  { type: 'curve-1d', curves: SRGB_CURVES }, { type: 'ctm-3x4' }, { type: 'ctm-3x4' }, { type: 'curve-1d', curves: SRGB_CURVES },
+] as const;
 
 function planeFormats(data: VkmsData, p: PlaneConfig, i: number): number[] {
   if (!p.formats) return [...data.profile.planeFormats];
@@ -44,9 +53,11 @@ export function createOutputs(u: UnregisteredDevice<VkmsTypes>, data: VkmsData, 
   // 1. planes, in configuration order (= blending order, 2.2)
   t.planes.forEach((p, i) => {
     const type = PLANE_TYPES[p.type ?? 'overlay'];
-    const plane = u.createPlane({ type, possibleCrtcs: maskOf(p.possible_crtcs), formats: planeFormats(data, p, i), funcs: vkmsPlaneFuncs(false), name: p.name });
+    const plane = u.createPlane({ type, possibleCrtcs: maskOf(p.possible_crtcs), formats: planeFormats(data, p, i), funcs: vkmsPlaneFuncs(p.scaling === true), name: p.name });
     u.addRotationProperty(plane, Rotation.ROTATE_0, Rotation.ROTATE_MASK | Rotation.REFLECT_MASK);
     if (prof.colorProperties) u.addColorProperties(plane, 0b111, 0b11, ColorEncoding.BT601, ColorRange.FULL);
+    // vkms_plane_init: the colorops come right after the colour properties; 6.12 has none
+    if (p.default_pipeline && prof.name === 'latest') u.createColorPipeline(plane, VKMS_COLOR_PIPELINE);
     if (p.zpos) u.addZposProperty(plane, p.zpos.value, p.zpos.min ?? 0, p.zpos.max ?? 255, p.zpos.immutable ?? false);
     if (p.alpha) u.addAlphaProperty(plane);
     if (p.blend_modes) u.addBlendModeProperty(plane, p.blend_modes.reduce((m, b) => m | BLEND_BITS[b], 0) | 1);

@@ -11,7 +11,7 @@ import { internalEvent } from '../events.js';
 import { armVblankEvent, calcTimestampingConstants, sendVblankEventNow, vblankGet, vblankOff, vblankOn } from '../vblank.js';
 import type { Connector, Crtc, CrtcCommit, CrtcState } from '../types.js';
 import { atomicCheckOnly } from './check.js';
-import { connectorsInState, crtcsInState, discardNewStates, needsModeset, planesInState, releaseOldStates, type AtomicState } from './state.js';
+import { connectorsInState, crtcsInState, discardNewStates, needsModeset, planesInState, releaseOldStates, swapColoropStates, type AtomicState } from './state.js';
 
 type MaybePromise<T> = T | Promise<T>;
 export function andThen<T, R>(v: MaybePromise<T>, f: (t: T) => MaybePromise<R>): MaybePromise<R> {
@@ -73,6 +73,7 @@ function swapState(state: AtomicState): void {
   }
   for (const conn of connectorsInState(state)) conn.state = state.connectors.get(conn)!.new;
   for (const plane of planesInState(state)) plane.state = state.planes.get(plane)!.new;
+  swapColoropStates(state);
 }
 
 function ctxOf(state: AtomicState) {

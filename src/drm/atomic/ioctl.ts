@@ -3,7 +3,7 @@
  * uapi 1.30, 3.1–3.16, 3.44, 3.50, 4.4, 4.15).
  */
 import { fail } from '../../uapi/errno.js';
-import { ATOMIC_FLAGS_ALL, AtomicFlag, ObjectType } from '../../uapi/drm-mode.js';
+import { ATOMIC_FLAGS_ALL, AtomicFlag, OBJECT_COLOROP, ObjectType } from '../../uapi/drm-mode.js';
 import type * as S from '../../uapi/ioctl-structs.js';
 import { Fence } from '../../uapi/sync-file.js';
 import type { DrmDevice } from '../device.js';
@@ -15,6 +15,7 @@ import { atomicCommit, atomicTestOnly } from './commit.js';
 import { atomicSetProperty, findPropOnObject } from './set-prop.js';
 import { crtcsInState, connectorsInState, discardNewStates, createAtomicState, type AtomicState } from './state.js';
 import { withModesetLock } from './lock.js';
+import { filePlaneColorPipeline } from '../colorop.js';
 
 interface OutFenceSlot { ptr: S.UserPtr; fence: Fence; fd: number }
 
@@ -81,6 +82,7 @@ function runAtomic(dev: DrmDevice, file: DrmFile, a: S.DrmModeAtomic): void | Pr
   state.origin = 'atomic';
   state.allowModeset = (a.flags & AtomicFlag.ALLOW_MODESET) !== 0;
   state.asyncFlip = (a.flags & AtomicFlag.PAGE_FLIP_ASYNC) !== 0;
+  state.planeColorPipeline = filePlaneColorPipeline(file);
   const slots: OutFenceSlot[] = [];
   let handedOff = false; // atomicCommit/atomicTestOnly discard the new states on their own failures
   try {
@@ -91,7 +93,7 @@ function runAtomic(dev: DrmDevice, file: DrmFile, a: S.DrmModeAtomic): void | Pr
       const objId = Number(objsAt(i));
       const obj = dev.lookup(objId, ObjectType.ANY, file);
       if (!obj) fail('ENOENT', `object ${objId} does not exist or is not leased`); // uapi 3.9
-      if (obj.objType !== ObjectType.CRTC && obj.objType !== ObjectType.PLANE && obj.objType !== ObjectType.CONNECTOR)
+      if (obj.objType !== ObjectType.CRTC && obj.objType !== ObjectType.PLANE && obj.objType !== ObjectType.CONNECTOR && obj.objType !== OBJECT_COLOROP)
         fail('ENOENT', `object ${objId} has no properties`);
       const count = Number(countsAt(i));
       for (let j = 0; j < count; j++) {

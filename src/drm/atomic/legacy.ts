@@ -4,7 +4,7 @@
  * underneath with its own errnos (uapi 2.39, 2.42, 2.52–2.53, 3.52–3.56).
  */
 import { fail } from '../../uapi/errno.js';
-import { CursorFlag, ModeFlag, ObjectType, PAGE_FLIP_FLAGS_ALL, PageFlip, Rotation } from '../../uapi/drm-mode.js';
+import { CursorFlag, ModeFlag, OBJECT_COLOROP, ObjectType, PAGE_FLIP_FLAGS_ALL, PageFlip, Rotation } from '../../uapi/drm-mode.js';
 import { Fourcc } from '../../uapi/fourcc.js';
 import type * as S from '../../uapi/ioctl-structs.js';
 import { blobGet, blobPut, createBlob } from '../blob.js';
@@ -292,7 +292,7 @@ export function objSetProperty(dev: DrmDevice, file: DrmFile, a: S.DrmModeObjSet
   needModeset(dev);
   const obj = dev.lookup(a.obj_id, a.obj_type as 0, file);
   if (!obj) fail('ENOENT', `no object ${a.obj_id} of type 0x${(a.obj_type >>> 0).toString(16)}`);
-  if (obj.objType !== ObjectType.CRTC && obj.objType !== ObjectType.PLANE && obj.objType !== ObjectType.CONNECTOR) fail('EINVAL', `object ${a.obj_id} has no properties`);
+  if (obj.objType !== ObjectType.CRTC && obj.objType !== ObjectType.PLANE && obj.objType !== ObjectType.CONNECTOR && obj.objType !== OBJECT_COLOROP) fail('EINVAL', `object ${a.obj_id} has no properties`);
   const prop = findPropOnObject(obj, a.prop_id);
   if (!prop) fail('EINVAL', `property ${a.prop_id} is not attached to object ${a.obj_id}`);
   return withModesetLock(dev, () => {

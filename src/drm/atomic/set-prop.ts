@@ -3,7 +3,7 @@
  * per-object setters). Value validation first (uapi 2.9–2.15), then the object's own rules.
  */
 import { DrmError, fail } from '../../uapi/errno.js';
-import { COLOR_CTM_SIZE, COLOR_LUT_ENTRY_SIZE, MODEINFO_SIZE, MODE_RECT_SIZE, ObjectType, Rotation } from '../../uapi/drm-mode.js';
+import { COLOR_CTM_SIZE, COLOR_LUT_ENTRY_SIZE, MODEINFO_SIZE, MODE_RECT_SIZE, OBJECT_COLOROP, ObjectType, Rotation } from '../../uapi/drm-mode.js';
 import type { UserPtr } from '../../uapi/ioctl-structs.js';
 import { blobGet, blobPut } from '../blob.js';
 import { fbGet, fbPut } from '../framebuffer.js';
@@ -13,8 +13,9 @@ import { propertyValue } from '../prop-values.js';
 import { zeroMode } from '../../uapi/ioctl-layout.js';
 import { Fence } from '../../uapi/sync-file.js';
 import { putS32 } from './user-ptr.js';
-import type { Blob, Connector, ConnectorState, Crtc, CrtcState, Framebuffer, ModeObject, Plane, PlaneState, Property } from '../types.js';
-import { getConnectorState, getCrtcState, getPlaneState, type AtomicState } from './state.js';
+import type { Blob, Colorop, Connector, ConnectorState, Crtc, CrtcState, Framebuffer, ModeObject, Plane, PlaneState, Property } from '../types.js';
+import { coloropForPipeline, coloropSetProperty } from '../colorop.js';
+import { getColoropState, getConnectorState, getCrtcState, getPlaneState, type AtomicState } from './state.js';
 
 /** drm_atomic_set_crtc_for_plane: keeps both CRTCs' plane_mask right (uapi 3.15). */
 export function setCrtcForPlane(state: AtomicState, ps: PlaneState, crtc: Crtc | null): void {
@@ -114,6 +115,7 @@ function planeSetProperty(state: AtomicState, plane: Plane, s: PlaneState, prop:
   if (prop === o.zpos) { s.zpos = Number(val); return; }
   if (prop === o.COLOR_ENCODING) { s.color_encoding = Number(val); return; }
   if (prop === o.COLOR_RANGE) { s.color_range = Number(val); return; }
+  if (prop === o.COLOR_PIPELINE) { s.color_pipeline = coloropForPipeline(dev, file, val); return; } // EACCES if not found
   if (prop === p.FB_DAMAGE_CLIPS) {
     s.fb_damage_clips = replaceBlobFromId(state, s.fb_damage_clips, val, -1, MODE_RECT_SIZE, 'FB_DAMAGE_CLIPS').blob;
     return;
@@ -214,6 +216,11 @@ export function atomicSetProperty(state: AtomicState, obj: ModeObject, prop: Pro
     const s = getConnectorState(state, conn);
     if (asyncRefuses(true)) return;
     return connectorSetProperty(state, conn, s, prop, val);
+  }
+  if (obj.objType === OBJECT_COLOROP) {
+    // no async-flip restriction and no client-cap check here in the kernel either
+    const op = obj as Colorop;
+    return coloropSetProperty(state.dev, op, getColoropState(state, op), prop, val);
   }
   fail('EINVAL', `object ${obj.id} has no atomic properties`);
 }

@@ -9,11 +9,13 @@ import type { DrmDevice } from '../device.js';
 import type { DrmFile } from '../file.js';
 import { fbGet, fbPut } from '../framebuffer.js';
 import { duplicateConnectorState, duplicateCrtcState, duplicatePlaneState } from '../kms/state.js';
-import type { Connector, ConnectorState, Crtc, CrtcCommit, CrtcState, Plane, PlaneState } from '../types.js';
+import { duplicateColoropState } from '../kms/colorop.js';
+import type { Colorop, ColoropState, Connector, ConnectorState, Crtc, CrtcCommit, CrtcState, Plane, PlaneState } from '../types.js';
 
 export interface CrtcEntry { old: CrtcState; new: CrtcState; commit: CrtcCommit | null; outFencePtr: UserPtr | null }
 export interface PlaneEntry { old: PlaneState; new: PlaneState }
 export interface ConnectorEntry { old: ConnectorState; new: ConnectorState; outFencePtr: UserPtr | null }
+export interface ColoropEntry { old: ColoropState; new: ColoropState }
 
 export interface AtomicState {
   readonly dev: DrmDevice;
@@ -27,6 +29,10 @@ export interface AtomicState {
   readonly planes: Map<Plane, PlaneEntry>;
   readonly crtcs: Map<Crtc, CrtcEntry>;
   readonly connectors: Map<Connector, ConnectorEntry>;
+  /** Colorops whose properties the commit sets (drm_atomic_state.colorops). */
+  readonly colorops: Map<Colorop, ColoropEntry>;
+  /** The commit comes from a client with DRM_CLIENT_CAP_PLANE_COLOR_PIPELINE: drivers ignore COLOR_ENCODING/RANGE. */
+  planeColorPipeline?: boolean;
   fakeCommit: CrtcCommit | null;
   /** Driver-private per-commit data (≈ private objects). */
   priv: Map<unknown, unknown>;
@@ -37,7 +43,7 @@ export interface AtomicState {
 export function createAtomicState(dev: DrmDevice, file: DrmFile | null): AtomicState {
   return {
     dev, file, allowModeset: false, legacyCursorUpdate: false, asyncFlip: false, duplicated: false,
-    planes: new Map(), crtcs: new Map(), connectors: new Map(), fakeCommit: null, priv: new Map(), origin: 'kernel',
+    planes: new Map(), crtcs: new Map(), connectors: new Map(), colorops: new Map(), fakeCommit: null, priv: new Map(), origin: 'kernel',
   };
 }
 
@@ -97,6 +103,24 @@ export function getConnectorState(state: AtomicState, conn: Connector): Connecto
   return e.new;
 }
 
+/** drm_atomic_get_colorop_state: the plane is not pulled into the commit. */
+export function getColoropState(state: AtomicState, op: Colorop): ColoropState {
+  let e = state.colorops.get(op);
+  if (!e) {
+    e = { old: op.state, new: duplicateColoropState(op.state) };
+    state.colorops.set(op, e);
+  }
+  return e.new;
+}
+
+export const newColoropState = (s: AtomicState, op: Colorop): ColoropState | undefined => s.colorops.get(op)?.new;
+export const oldColoropState = (s: AtomicState, op: Colorop): ColoropState | undefined => s.colorops.get(op)?.old;
+
+/** drm_atomic_helper_swap_state's colorop part: the new states become current. */
+export function swapColoropStates(state: AtomicState): void {
+  for (const [op, e] of state.colorops) op.state = e.new;
+}
+
 export const newCrtcState = (s: AtomicState, c: Crtc): CrtcState | undefined => s.crtcs.get(c)?.new;
 export const oldCrtcState = (s: AtomicState, c: Crtc): CrtcState | undefined => s.crtcs.get(c)?.old;
 export const newPlaneState = (s: AtomicState, p: Plane): PlaneState | undefined => s.planes.get(p)?.new;
@@ -121,6 +145,7 @@ export function discardNewStates(state: AtomicState): void {
     if (e.new.event && !e.new.event.delivered) e.new.event.cancel();
   }
   for (const e of state.connectors.values()) connectorStateRefsPut(dev, e.new);
+  for (const e of state.colorops.values()) blobPut(dev, e.new.data);
 }
 
 /** After a commit: drop the references the replaced (old) states held. */
@@ -129,6 +154,7 @@ export function releaseOldStates(state: AtomicState): void {
   for (const e of state.planes.values()) planeStateRefsPut(dev, e.old);
   for (const e of state.crtcs.values()) crtcStateRefsPut(dev, e.old);
   for (const e of state.connectors.values()) connectorStateRefsPut(dev, e.old);
+  for (const e of state.colorops.values()) blobPut(dev, e.old.data);
 }
 
 /** drm_atomic_crtc_needs_modeset (uapi 3.30). */

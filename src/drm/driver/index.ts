@@ -5,7 +5,7 @@
 export { createFauxDevice, FauxDevice, type BoundDevice, type Devres, type FauxDriverOps } from './bus.js';
 export type { Driver, DriverTypes, ModeConfigInfo } from './driver.js';
 export { Device, UnbindGuard, ContextError, type Initialized, type Registered, type DeviceContext } from './device.js';
-export { UnregisteredDevice, Registration, type DeviceOptions } from './registration.js';
+export { UnregisteredDevice, Registration, type DeviceOptions, type ColoropInit } from './registration.js';
 export type { AtomicContext, DriverPlaneFuncs, DriverCrtcFuncs, DriverConnectorFuncs, DriverEncoderFuncs } from './kms.js';
 export type { KernelCommit, KernelCommitOptions, KernelFramebuffer } from './kernel-commit.js';
 // helpers a driver composes its checks and commit tail from

@@ -14,7 +14,8 @@ import {
   enableFbDamageClips, initPlane, type PlaneInit,
 } from '../kms/plane.js';
 import { initWritebackConnector, type WritebackInit } from '../kms/writeback.js';
-import type { Connector, Crtc, Encoder, Plane } from '../types.js';
+import { createColorPipeline, type ColoropInit } from '../kms/colorop.js';
+import type { Colorop, Connector, Crtc, Encoder, Plane } from '../types.js';
 import type { BoundDevice } from './bus.js';
 import { ContextError, Device, UnbindGuard, drainGuards, innerOf, type DeviceInner, type Initialized, type Registered } from './device.js';
 import type { DriverConnectorFuncs, DriverCrtcFuncs, DriverPlaneFuncs } from './kms.js';
@@ -25,6 +26,8 @@ import type { Driver, DriverTypes } from './driver.js';
 const consumed = new WeakSet<object>();
 
 
+
+export type { ColoropInit };
 
 export interface DeviceOptions {
   /** realtime (default), manual (virtual time for tests) or immediate (no vblank). */
@@ -112,6 +115,16 @@ export class UnregisteredDevice<T extends DriverTypes> {
   }
   addColorProperties(plane: Plane, encodings: number, ranges: number, defaultEncoding: number, defaultRange: number): void {
     createColorProperties(this.check('addColorProperties'), plane, encodings, ranges, defaultEncoding, defaultRange);
+  }
+  /**
+   * A colour pipeline for `plane` (the driver-side drm_plane_colorop_*_init calls, chained with
+   * drm_colorop_set_next_property, then drm_plane_create_color_pipeline_property): one colorop
+   * per op, in order, each with BYPASS unless `allowBypass: false`; the plane gets (or extends)
+   * its COLOR_PIPELINE property with an entry `name` (default "Color Pipeline <first op ID>")
+   * whose value is the first op's ID. Returns the ops.
+   */
+  createColorPipeline(plane: Plane, ops: readonly ColoropInit[], name?: string): Colorop[] {
+    return createColorPipeline(this.check('createColorPipeline'), plane, ops, name);
   }
   enableFbDamageClips(plane: Plane): void {
     enableFbDamageClips(this.check('enableFbDamageClips'), plane);

@@ -1,10 +1,11 @@
 /** VERSION, caps, client caps, SET_VERSION, magic/auth, SET/DROP_MASTER (≈ drm_ioctl.c, drm_auth.c). */
 import { fail } from '../../uapi/errno.js';
-import { Cap, ClientCap, PRIME_CAP_EXPORT, PRIME_CAP_IMPORT } from '../../uapi/drm-mode.js';
+import { CLIENT_CAP_PLANE_COLOR_PIPELINE, Cap, ClientCap, PRIME_CAP_EXPORT, PRIME_CAP_IMPORT } from '../../uapi/drm-mode.js';
 import type * as S from '../../uapi/ioctl-structs.js';
 import type { DrmDevice } from '../device.js';
 import type { DrmFile } from '../file.js';
 import { createMaster, isCurrentMaster } from '../master.js';
+import { setPlaneColorPipelineCap } from '../colorop.js';
 import { copyToUser } from './user-copy.js';
 
 /** drm_copy_field: copy up to *len bytes, report the full length. */
@@ -85,6 +86,8 @@ export function setClientCap(dev: DrmDevice, file: DrmFile, a: S.DrmSetClientCap
       if (!file.atomic) fail('EINVAL', 'CURSOR_PLANE_HOTSPOT needs the ATOMIC client cap first');
       if (v > 1n) fail('EINVAL', `CURSOR_PLANE_HOTSPOT value ${v} > 1`);
       file.supportsVirtualizedCursorPlane = v === 1n; return;
+    case BigInt(CLIENT_CAP_PLANE_COLOR_PIPELINE):
+      setPlaneColorPipelineCap(file, v); return;
   }
   fail('EINVAL', `unknown client capability ${a.capability}`);
 }

@@ -1,6 +1,6 @@
 /** Read-side mode-object ioctls (≈ drm_mode_config.c, drm_plane.c, drm_crtc.c, drm_encoder.c, drm_connector.c). */
 import { fail } from '../../uapi/errno.js';
-import { ConnectorType, ModeFlag, PlaneType, MODEINFO_SIZE, ObjectType } from '../../uapi/drm-mode.js';
+import { ConnectorType, ModeFlag, PlaneType, MODEINFO_SIZE, OBJECT_COLOROP, ObjectType } from '../../uapi/drm-mode.js';
 import type * as S from '../../uapi/ioctl-structs.js';
 import type { DrmDevice } from '../device.js';
 import type { DrmFile } from '../file.js';
@@ -8,6 +8,7 @@ import { fillModes } from '../kms/connector.js';
 import { isCurrentMaster } from '../master.js';
 import { encodeModeInfo, modeMatchNoAspect, modeToUser } from '../modes.js';
 import { propertyValue } from '../prop-values.js';
+import { propertyHiddenFromFile } from '../colorop.js';
 import type { Connector, Crtc, Encoder, ModeObject } from '../types.js';
 import { copyToUser, putU16s, putU32s, putU64s } from './user-copy.js';
 
@@ -121,7 +122,7 @@ export function getEncoder(dev: DrmDevice, file: DrmFile, a: S.DrmModeGetEncoder
 
 /** drm_mode_object_get_properties: ATOMIC props hidden from non-atomic files, partial copy (uapi 2.5, 2.6). */
 export function getObjectProperties(dev: DrmDevice, file: DrmFile, obj: ModeObject, propsPtr: S.UserPtr, valuesPtr: S.UserPtr, count: number): number {
-  const visible = obj.props.filter((att) => !(att.prop.flags & 0x80000000) || file.atomic);
+  const visible = obj.props.filter((att) => (!(att.prop.flags & 0x80000000) || file.atomic) && !propertyHiddenFromFile(file, obj, att.prop));
   const n = Math.min(count, visible.length);
   if (n > 0) {
     const ids = visible.slice(0, n).map((att) => att.prop.id);
@@ -187,7 +188,7 @@ export function objGetProperties(dev: DrmDevice, file: DrmFile, a: S.DrmModeObjG
   needModeset(dev);
   const obj = dev.lookup(a.obj_id, a.obj_type as 0, file);
   if (!obj) fail('ENOENT', `no object ${a.obj_id} of type 0x${(a.obj_type >>> 0).toString(16)}`);
-  if (obj.objType !== ObjectType.CRTC && obj.objType !== ObjectType.PLANE && obj.objType !== ObjectType.CONNECTOR)
+  if (obj.objType !== ObjectType.CRTC && obj.objType !== ObjectType.PLANE && obj.objType !== ObjectType.CONNECTOR && obj.objType !== OBJECT_COLOROP)
     fail('EINVAL', `object ${a.obj_id} has no properties`);
   a.count_props = getObjectProperties(dev, file, obj, a.props_ptr, a.prop_values_ptr, a.count_props);
 }

@@ -5,7 +5,7 @@
  * NEXT, then the type's own property (CURVE_1D_TYPE, DATA or MULTIPLIER).
  */
 import { DrmError } from '../../uapi/errno.js';
-import { COLOROP_1D_CURVE_COUNT, COLOROP_CURVE_1D_NAMES, COLOROP_TYPE_NAMES, ColoropType, ObjectType, PropFlag } from '../../uapi/drm-mode.js';
+import { COLOROP_1D_CURVE_COUNT, COLOROP_CURVE_1D_NAMES, COLOROP_TYPE_NAMES, ColoropType, OBJECT_COLOROP, PropFlag, type ObjectTypeCode } from '../../uapi/drm-mode.js';
 import { blobGet } from '../blob.js';
 import type { DrmDevice } from '../device.js';
 import { U64_MAX, attachProperty, createBlobProp, createBool, createEnum, createObjectProp, createRange, findAttachment, setStoredValue } from '../property.js';
@@ -22,9 +22,6 @@ export type ColoropInit =
   | { readonly type: 'ctm-3x4'; readonly allowBypass?: boolean }
   /** A multiplier (MULTIPLIER, S31.32). */
   | { readonly type: 'multiplier'; readonly allowBypass?: boolean };
-
-/** Most pipelines a COLOR_PIPELINE property lists besides Bypass (MAX_COLOR_PIPELINES - 1 in early drafts; kept generous). */
-const MAX_PIPELINES = 64;
 
 const driverError = (msg: string): never => {
   throw new DrmError('EINVAL', msg, 'colorop init');
@@ -46,7 +43,7 @@ function initColorop(dev: DrmDevice, plane: Plane, type: number, flags: number):
   if (!dev.features.atomic) driverError('colorops need an atomic driver');
   if (!dev.planes.includes(plane)) driverError('the plane does not belong to this device');
   const op = {
-    id: 0, objType: ObjectType.COLOROP, props: [], index: dev.colorops.length, type, plane, next: null,
+    id: 0, objType: OBJECT_COLOROP, props: [], index: dev.colorops.length, type, plane, next: null,
   } as unknown as Colorop & { opProps: ColoropProps };
   dev.addObject(op);
   dev.colorops.push(op);
@@ -57,7 +54,8 @@ function initColorop(dev: DrmDevice, plane: Plane, type: number, flags: number):
     BYPASS = createBool(dev, PropFlag.ATOMIC, 'BYPASS');
     attachProperty(op, BYPASS, 1n);
   }
-  const NEXT = createObjectProp(dev, PropFlag.IMMUTABLE | PropFlag.ATOMIC, 'NEXT', ObjectType.COLOROP);
+  // createObjectProp is typed for the classic object types; the value check looks colorops up fine
+  const NEXT = createObjectProp(dev, PropFlag.IMMUTABLE | PropFlag.ATOMIC, 'NEXT', OBJECT_COLOROP as unknown as ObjectTypeCode);
   attachProperty(op, NEXT, 0n);
   op.opProps = { TYPE, BYPASS, NEXT, CURVE_1D_TYPE: null, DATA: null, MULTIPLIER: null };
   return op;
@@ -123,14 +121,12 @@ export function createColorPipelineProperty(dev: DrmDevice, plane: Plane, pipeli
   }
   const existing = plane.optProps.COLOR_PIPELINE;
   if (existing) {
-    if (existing.enums.length - 1 + pipelines.length > MAX_PIPELINES) driverError(`too many colour pipelines on plane ${plane.id}`);
     for (const pl of pipelines) {
       existing.enums.push({ value: BigInt(pl.first.id), name: pl.name });
       existing.values.push(BigInt(pl.first.id));
     }
     return existing;
   }
-  if (pipelines.length > MAX_PIPELINES) driverError(`too many colour pipelines on plane ${plane.id}`);
   const prop = createEnum(dev, PropFlag.ATOMIC, 'COLOR_PIPELINE', [{ value: 0, name: 'Bypass' }, ...pipelines.map((p) => ({ value: p.first.id, name: p.name }))]);
   attachProperty(plane, prop, 0n);
   plane.optProps.COLOR_PIPELINE = prop;
@@ -145,20 +141,28 @@ export function createColorPipelineProperty(dev: DrmDevice, plane: Plane, pipeli
  */
 export function createColorPipeline(dev: DrmDevice, plane: Plane, ops: readonly ColoropInit[], name?: string): Colorop[] {
   if (!Array.isArray(ops) || ops.length === 0) driverError('a colour pipeline needs at least one op');
-  const made: Colorop[] = [];
-  for (const [i, o] of ops.entries()) {
-    const flags = o.allowBypass === false ? 0 : COLOROP_FLAG_ALLOW_BYPASS;
-    let op: Colorop;
+  if (!dev.planes.includes(plane)) driverError('the plane does not belong to this device');
+  // validate every op first, so a bad pipeline leaves no objects behind
+  const masks = ops.map((o, i) => {
     if (o.type === 'curve-1d') {
       if (!Array.isArray(o.curves)) driverError(`ops[${i}].curves must be an array of curve types`);
       const mask = o.curves.reduce((m, c) => {
         if (!Number.isInteger(c) || c < 0 || c >= COLOROP_1D_CURVE_COUNT) driverError(`ops[${i}].curves: unknown curve type ${c}`);
         return m | (1 << c);
       }, 0);
-      op = initCurve1dColorop(dev, plane, mask, flags);
-    } else if (o.type === 'ctm-3x4') op = initCtm3x4Colorop(dev, plane, flags);
-    else if (o.type === 'multiplier') op = initMultiplierColorop(dev, plane, flags);
-    else op = driverError(`ops[${i}].type must be curve-1d, ctm-3x4 or multiplier, not "${String((o as { type: unknown }).type)}"`);
+      if (!mask) driverError(`ops[${i}]: a 1D curve needs at least one supported curve`);
+      return mask;
+    }
+    if (o.type !== 'ctm-3x4' && o.type !== 'multiplier') driverError(`ops[${i}].type must be curve-1d, ctm-3x4 or multiplier, not "${String((o as { type: unknown }).type)}"`);
+    return 0;
+  });
+  const made: Colorop[] = [];
+  for (const [i, o] of ops.entries()) {
+    const flags = o.allowBypass === false ? 0 : COLOROP_FLAG_ALLOW_BYPASS;
+    let op: Colorop;
+    if (o.type === 'curve-1d') op = initCurve1dColorop(dev, plane, masks[i]!, flags);
+    else if (o.type === 'ctm-3x4') op = initCtm3x4Colorop(dev, plane, flags);
+    else op = initMultiplierColorop(dev, plane, flags);
     if (made.length) setColoropNext(made[made.length - 1]!, op);
     made.push(op);
   }
