@@ -67,6 +67,8 @@ export interface ConnectorConfig {
 
 export interface VkmsTopology {
   name?: string;
+  /** The device clock (DESIGN.md §4); createVkms's `clock` option wins when both are given. */
+  clock?: 'realtime' | 'manual' | 'immediate';
   planes: PlaneConfig[];
   crtcs: CrtcConfig[];
   encoders: EncoderConfig[];
@@ -130,6 +132,7 @@ function checkRefs(path: string, refs: unknown, names: Set<string>, what: string
  */
 export function validateTopology(t: VkmsTopology): void {
   if (!t || typeof t !== 'object') throw new VkmsConfigError('topology', 'must be an object');
+  if (t.clock !== undefined && !['realtime', 'manual', 'immediate'].includes(t.clock)) throw new VkmsConfigError('clock', `must be realtime, manual or immediate, not "${String(t.clock)}"`);
   for (const k of ['planes', 'crtcs', 'encoders', 'connectors'] as const) {
     const list = t[k];
     if (!Array.isArray(list)) throw new VkmsConfigError(k, 'must be an array');

@@ -98,7 +98,7 @@ export async function createVkms(opts: VkmsOptions = {}): Promise<VkmsDevice> {
   let device!: Device<VkmsTypes, Registered>;
   const faux = await createFauxDevice(name, {
     probe(parent) {
-      const u = UnregisteredDevice.create(parent, { ...vkmsDriver, info: { ...vkmsDriver.info, desc: profile.desc } }, data, { clock: opts.clock ?? 'manual' });
+      const u = UnregisteredDevice.create(parent, { ...vkmsDriver, info: { ...vkmsDriver.info, desc: profile.desc } }, data, { clock: opts.clock ?? topology.clock ?? 'manual' });
       createOutputs(u, data, (idx, count, t) => {
         const crtc = u.drm.crtcs[idx]!;
         composerVblank(u.drm, data, crtc, count, t);

@@ -42,3 +42,15 @@ describe('per-plane scaling', () => {
     }
   });
 });
+
+describe('topology clock', () => {
+  it('the topology may choose the clock; a bad one is refused naming the field', async () => {
+    const { createVkms, VkmsConfigError } = await import('../../src/vkms/index.js');
+    const vk = await createVkms({ topology: { ...topo(false), clock: 'immediate' } });
+    expect(vk.clock.mode).toBe('immediate');
+    expect(vk.device.drm.features.vblank).toBe(false); // immediate: a device without vblank
+    await vk.unplug();
+    await expect(createVkms({ topology: { ...topo(false), clock: 'sometimes' as 'manual' } })).rejects.toThrow(VkmsConfigError);
+    await expect(createVkms({ topology: { ...topo(false), clock: 'sometimes' as 'manual' } })).rejects.toThrow(/^clock: must be realtime, manual or immediate/);
+  });
+});
