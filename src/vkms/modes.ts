@@ -1,5 +1,5 @@
 /** Configured connector modes: "WxH", "WxH@R" from the DMT list (else CVT), or full timings. */
-import { DRM_DMT_MODES } from '../drm/dmt-modes.js';
+import { DRM_DMT_MODES } from '../drm/driver/index.js';
 import { ModeType } from '../uapi/drm-mode.js';
 import type { ModeInfo } from '../uapi/ioctl-structs.js';
 import { VkmsConfigError, type ConnectorConfig } from './config.js';

@@ -27,4 +27,4 @@ export { registerConnector, unregisterConnector, fillModes, updateEdidProperty }
 export { generateEdid, parseEdid, type GenerateEdidOptions, type ParsedEdid } from '../edid.js';
 export type { DrmDevice } from '../device.js';
 export type { ModeInfo } from '../../uapi/ioctl-structs.js';
-export { addModesNoEdid, setPreferredMode } from '../dmt-modes.js';
+export { addModesNoEdid, setPreferredMode, DRM_DMT_MODES } from '../dmt-modes.js';
