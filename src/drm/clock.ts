@@ -48,14 +48,21 @@ export class DeviceClock {
       this.timers.push(t);
       this.timers.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
     } else {
-      const ms = Math.max(0, Number(at - this.now()) / 1e6);
-      t.handle = setTimeout(() => {
-        if (t.cancelled) return;
-        t.cancelled = true;
-        cb();
-        this.wake();
-      }, ms);
-      t.handle.unref?.();
+      // setTimeout truncates fractional ms and may fire early: round up, and re-arm if still
+      // early, so nothing happens before its time (a vblank stamped in the future would not be
+      // CLOCK_MONOTONIC-consistent)
+      const arm = () => {
+        const ms = Math.max(0, Math.ceil(Number(at - this.now()) / 1e6));
+        t.handle = setTimeout(() => {
+          if (t.cancelled) return;
+          if (this.now() < at) return arm();
+          t.cancelled = true;
+          cb();
+          this.wake();
+        }, ms);
+        t.handle.unref?.();
+      };
+      arm();
     }
     return t;
   }
