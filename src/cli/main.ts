@@ -7,6 +7,7 @@ import { INFO_HELP, runInfo } from './info.js';
 import { MODETEST_HELP, runModetest } from './modetest.js';
 import { RUN_HELP, runScenario } from './run.js';
 import { BENCH_HELP, runBench } from './bench.js';
+import { RUN_CLIENT_HELP, runClient } from './run-client.js';
 import { CliError, EXIT } from './errors.js';
 
 const USAGE = `usage: vkms-ts <command> [options]
@@ -18,12 +19,13 @@ commands:
   info       list the device as drm_info does (--json for drm_info -j)
   modetest   libdrm's modetest: the listing (-c -e -p -f -a) and its tests (-s -P -w -v -o ...)
   run        run a declarative test scenario (JSON): commits, vblanks, captures, CRCs
+  run-client run a real libdrm program against the device (e.g. -- drm_info -j)
   bench      run the benchmarks (table + JSON)
   help CMD   help for a command
 
 Run 'vkms-ts <command> --help' for a command's options.`;
 
-const HELP: Record<string, string> = { demo: DEMO_HELP, info: INFO_HELP, modetest: MODETEST_HELP, run: RUN_HELP, bench: BENCH_HELP };
+const HELP: Record<string, string> = { demo: DEMO_HELP, info: INFO_HELP, modetest: MODETEST_HELP, run: RUN_HELP, bench: BENCH_HELP, 'run-client': RUN_CLIENT_HELP };
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.OK;
     case 'bench':
       return runBench(rest);
+    case 'run-client':
+      return runClient(rest);
     default:
       throw new CliError(`unknown command '${cmd}' (try 'vkms-ts --help')`);
   }

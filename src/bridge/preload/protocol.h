@@ -1,0 +1,89 @@
+/*
+ * vkms-ts bridge protocol (keep in sync with src/bridge/protocol.ts; test/bridge checks it).
+ *
+ * Every message is a 16-byte header followed by `len` payload bytes. Integers are little-endian
+ * (x86_64 host order). See src/bridge/README.md for the exchange.
+ */
+#ifndef VKMS_BRIDGE_PROTOCOL_H
+#define VKMS_BRIDGE_PROTOCOL_H
+
+#include <stdint.h>
+
+#define VB_PROTOCOL_VERSION 1u
+
+#define VB_ENV_RUN_DIR "VKMS_BRIDGE"
+#define VB_ENV_DEBUG "VKMS_BRIDGE_DEBUG"
+
+/* Largest payload either side accepts. */
+#define VB_MAX_PAYLOAD (256u << 20)
+
+struct vb_header {
+	uint32_t op;
+	uint32_t seq;
+	uint32_t len;
+	int32_t arg;
+};
+
+/* client -> server, on the DRM fd socket (first message) */
+#define VB_OP_OPEN 1u       /* struct vb_open; reply VB_OP_OPEN_REPLY */
+/* client -> server, on the per-process control socket */
+#define VB_OP_HELLO 2u      /* struct vb_hello; then one doorbell byte per request */
+/* client -> server, on the request FIFO */
+#define VB_OP_IOCTL 3u      /* struct vb_ioctl + argument bytes; reply VB_OP_DONE (payload = out bytes) */
+#define VB_OP_MMAP 4u       /* struct vb_mmap; reply VB_OP_DONE (no payload) */
+#define VB_OP_MEM_DATA 5u   /* reply to READ_MEM: arg = 0 or EFAULT, payload = the bytes */
+#define VB_OP_MEM_ACK 6u    /* reply to WRITE_MEM: arg = 0 or EFAULT */
+
+/* server -> client */
+#define VB_OP_OPEN_REPLY 0x81u /* arg = 0 or errno; struct vb_open_reply */
+#define VB_OP_READ_MEM 0x82u   /* struct vb_mem (addr, len) */
+#define VB_OP_WRITE_MEM 0x83u  /* u64 addr, then the bytes */
+#define VB_OP_DONE 0x84u       /* seq = the request's; arg = 0 or errno; payload = out bytes */
+
+/* vb_ioctl.flags */
+#define VB_IOCTL_IN_FAULT 1u /* copying in the argument block faulted (no bytes follow) */
+
+struct vb_open {
+	uint32_t flags; /* open(2) flags */
+	int32_t pid;
+	uint32_t euid;
+	uint32_t minor;
+	char comm[16];
+};
+
+struct vb_open_reply {
+	uint32_t token;
+	uint32_t minor;
+};
+
+struct vb_hello {
+	uint32_t version;
+	int32_t pid;
+	uint32_t euid;
+	uint32_t reserved;
+	char comm[16];
+	char name[64]; /* FIFOs <run>/ch/<name>.req (client->server) and <name>.rsp */
+};
+
+struct vb_ioctl {
+	uint32_t token;
+	uint32_t request;
+	uint32_t flags;
+	uint32_t reserved;
+};
+
+struct vb_mmap {
+	uint32_t token;
+	int32_t prot;
+	int32_t flags;
+	uint32_t reserved;
+	uint64_t offset;
+	uint64_t length;
+};
+
+struct vb_mem {
+	uint64_t addr;
+	uint64_t len;
+};
+
+#endif
