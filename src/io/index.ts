@@ -3,7 +3,10 @@
  * node-canvas is optional and only loaded by the drawing helpers.
  */
 export { allocFramebuffer, checkFramebuffer, formatName, type FramebufferView } from './framebuffer.js';
-export { PATTERNS, fillPattern, patternSupportsFormat, type PatternName } from './patterns.js';
+export {
+  PATTERNS, fillPattern, patternSupportsFormat, type PatternName, type PatternOptions, type YuvPatternMode,
+} from './patterns.js';
+export { vkmsYuvEncoder, type VkmsYuvEncoder } from './patterns-yuv-vkms.js';
 export { PATTERN_FORMATS } from './pattern-formats.js';
 export { drawPatternLabels, fillTilesWithLabels } from './pattern-labels.js';
 export {

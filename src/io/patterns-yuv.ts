@@ -36,7 +36,7 @@ function smpteYuv(band: Band, x: number, width: number): Yuv {
   return t[smpteIndex(band, x, width)]!;
 }
 
-function planes(l: YuvLayout, t: YuvTarget): { y: Samples; u: Samples; v: Samples } {
+export function planes(l: YuvLayout, t: YuvTarget): { y: Samples; u: Samples; v: Samples } {
   const plane = (i: number, extra = 0): Samples => ({ data: t.data[i]!, offset: t.offsets[i]! + extra, pitch: t.pitches[i]! });
   const y = plane(0);
   if (l.layout === 'semiplanar') {
@@ -81,7 +81,7 @@ export function smpteYuvPlanar(l: YuvLayout, t: YuvTarget): void {
 }
 
 /** Byte positions of Y and of U/V inside a YUYV-family 2-pixel group. */
-function packedOrder(l: YuvLayout): { y: number; u: number; v: number } {
+export function packedOrder(l: YuvLayout): { y: number; u: number; v: number } {
   const yOff = l.order & YUV_YC ? 0 : 1;
   const cOff = l.order & YUV_CY ? 0 : 1;
   return { y: yOff, u: cOff + (l.order & YUV_YCrCb ? 2 : 0), v: cOff + (l.order & YUV_YCbCr ? 2 : 0) };

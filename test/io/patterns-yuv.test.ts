@@ -66,7 +66,7 @@ const NAMES = Object.keys(LAYOUT) as Name[];
 describe('smpte (YUV planar and semi-planar)', () => {
   it('NV12: BT.601 limited values of the first bars', () => {
     const f = makeFb('NV12', 70, 18);
-    fillPattern('smpte', f);
+    fillPattern('smpte', f, { yuv: 'modetest' });
     const s = sampler('NV12', f);
     // grey 192: Y = ((220·192 + 128) >> 8) + 16 = 181, U = V = 128
     expect([s.Y(0, 0), s.U(0, 0), s.V(0, 0)]).toEqual([181, 128, 128]);
@@ -79,7 +79,7 @@ describe('smpte (YUV planar and semi-planar)', () => {
     (name, w, h) => {
       const l = LAYOUT[name];
       const f = makeFb(name, w, h);
-      fillPattern('smpte', f);
+      fillPattern('smpte', f, { yuv: 'modetest' });
       const s = sampler(name, f);
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
@@ -115,7 +115,7 @@ describe('tiles (YUV planar and semi-planar)', () => {
     (name, w, h) => {
       const l = LAYOUT[name];
       const f = makeFb(name, w, h);
-      fillPattern('tiles', f);
+      fillPattern('tiles', f, { yuv: 'modetest' });
       const s = sampler(name, f);
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
@@ -149,7 +149,7 @@ describe('packed YUV (YUYV family)', () => {
     const h = 9;
     const pitch = 2 * w + 6;
     const f: FramebufferView = { format: Fourcc[name], width: w, height: h, pitches: [pitch], offsets: [0], data: [new Uint8Array(pitch * h)] };
-    fillPattern('smpte', f);
+    fillPattern('smpte', f, { yuv: 'modetest' });
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x += 2) {
         const got = group(name, f.data[0]!, y * pitch + 2 * x);
@@ -164,7 +164,7 @@ describe('packed YUV (YUYV family)', () => {
     const w = 200;
     const h = 3;
     const f: FramebufferView = { format: Fourcc.UYVY, width: w, height: h, pitches: [2 * w], offsets: [0], data: [new Uint8Array(2 * w * h)] };
-    fillPattern('tiles', f);
+    fillPattern('tiles', f, { yuv: 'modetest' });
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x += 2) {
         const [Y, U, V] = yuv601(...tilesRgb(x, y, w));
@@ -182,7 +182,7 @@ describe('packed YUV (YUYV family)', () => {
 describe('plain and unsupported patterns (YUV)', () => {
   it('plain fills only the luma plane with 0x77 (modetest memsets plane 0)', () => {
     const f = makeFb('NV12', 10, 4);
-    fillPattern('plain', f);
+    fillPattern('plain', f, { yuv: 'modetest' });
     const d = f.data[0]!;
     expect(d.subarray(16, 16 + f.pitches[0]! * 4).every((v) => v === 0x77)).toBe(true);
     expect(d.subarray(f.offsets[1]!).every((v) => v === 0xaa)).toBe(true);
