@@ -20,8 +20,15 @@ import {
   atomicArg, F, FRAME_NS, makeFb, MODE_1024x768, openAtomic, ownDevice, readRaw, rects, snapshot, U64_MAX, vkmsPlaneCheck,
 } from './helpers.js';
 
-const N = Number(process.env.VKMS_FUZZ_N ?? 2000);
-const SEED = Number(process.env.VKMS_FUZZ_SEED ?? 0x5eed1234);
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${name}=${raw}: expected a non-negative integer`);
+  return v;
+}
+const N = envInt('VKMS_FUZZ_N', 2000);
+const SEED = envInt('VKMS_FUZZ_SEED', 0x5eed1234);
 const ALLOWED = new Set(['EINVAL', 'ENOENT', 'EACCES', 'ERANGE', 'ENOSPC', 'EBUSY', 'ENOMEM', 'EFAULT', 'EOPNOTSUPP']);
 const SENTINEL = 0x7ead0000;
 const TIMEOUT = Math.max(20_000, N * 10);
