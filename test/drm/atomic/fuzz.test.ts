@@ -29,6 +29,7 @@ function envInt(name: string, fallback: number): number {
 }
 const N = envInt('VKMS_FUZZ_N', 2000);
 const SEED = envInt('VKMS_FUZZ_SEED', 0x5eed1234);
+// Never EDEADLK among them: lock contention is retried inside the ioctl (uapi 0.6).
 const ALLOWED = new Set(['EINVAL', 'ENOENT', 'EACCES', 'ERANGE', 'ENOSPC', 'EBUSY', 'ENOMEM', 'EFAULT', 'EOPNOTSUPP']);
 const SENTINEL = 0x7ead0000;
 const TIMEOUT = Math.max(20_000, N * 10);
