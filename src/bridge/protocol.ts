@@ -10,8 +10,13 @@
  *   request) and two FIFOs made by the client, <run>/ch/<name>.req (client → server: requests and
  *   replies) and <name>.rsp (server → client: READ_MEM / WRITE_MEM / DONE). The server reads and
  *   writes the FIFOs synchronously, which is what lets the device's UserMemory be synchronous.
+ *   Mid-call the server may also ask for fds in the client: NEW_FD / FD_INFO / CLOSE_FD, answered
+ *   by FD_REPLY;
+ * - per fd the client made for the server (NEW_FD kind FENCE): a stream socket connected to
+ *   <run>/fence.sock, first message ATTACH_FD {kind, token}; the server writes one byte into it
+ *   when the fence signals (a sync_file polls readable once signalled).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const ENV_RUN_DIR = 'VKMS_BRIDGE';
 export const ENV_DEBUG = 'VKMS_BRIDGE_DEBUG';
 export const MAX_PAYLOAD = 256 << 20;
@@ -24,16 +29,26 @@ export const Op = {
   MMAP: 4,
   MEM_DATA: 5,
   MEM_ACK: 6,
+  FD_REPLY: 7,
+  ATTACH_FD: 8,
   OPEN_REPLY: 0x81,
   READ_MEM: 0x82,
   WRITE_MEM: 0x83,
   DONE: 0x84,
+  NEW_FD: 0x85,
+  FD_INFO: 0x86,
+  CLOSE_FD: 0x87,
 } as const;
+
+/** What a NEW_FD asks the client to create (vb_fd.kind). */
+export const FdKind = { FENCE: 1 } as const;
+/** The fence socket the client connects for a NEW_FD of kind FENCE. */
+export const FENCE_SOCKET = 'fence.sock';
 
 export const IOCTL_IN_FAULT = 1;
 
 /** Payload sizes of the fixed structs. */
-export const SIZES = { open: 32, openReply: 8, hello: 96, ioctl: 16, mmap: 32, mem: 16 } as const;
+export const SIZES = { open: 32, openReply: 8, hello: 96, ioctl: 16, mmap: 32, mem: 16, fd: 8 } as const;
 
 export interface Header { op: number; seq: number; len: number; arg: number }
 
@@ -101,6 +116,19 @@ export function encodeMem(addr: bigint, len: number): Buffer {
   b.writeBigUInt64LE(addr, 0);
   b.writeBigUInt64LE(BigInt(len), 8);
   return b;
+}
+
+/** struct vb_fd: NEW_FD (server → client) and ATTACH_FD (client → server on fence.sock) */
+export interface FdMsg { kind: number; token: number }
+export function encodeFd(kind: number, token: number): Buffer {
+  const b = Buffer.alloc(SIZES.fd);
+  b.writeUInt32LE(kind, 0);
+  b.writeUInt32LE(token, 4);
+  return b;
+}
+export function decodeFd(p: Uint8Array): FdMsg {
+  const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
+  return { kind: v.getUint32(0, true), token: v.getUint32(4, true) };
 }
 
 export function encodeAddr(addr: bigint): Buffer {

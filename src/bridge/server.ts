@@ -11,6 +11,8 @@
  *   ch/                 the FIFOs of those channels (made by the clients, unlinked once opened)
  *   gem.shm             the "GEM aperture": dumb buffers at their fake mmap offsets, shared with
  *                       the clients' mmap() (a sparse file, on tmpfs when /dev/shm is usable)
+ *   fence.sock          the fds made in a client for the device's sync files (NEW_FD) connect here;
+ *                       the server writes one byte into such a socket when its fence signals
  *
  * User memory: the device reads and writes the caller's memory synchronously (UserMemory.view),
  * so the server talks to the blocked caller over FIFOs with blocking reads and writes. The caller
@@ -22,16 +24,16 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import { join } from 'node:path';
-import { DrmError, Errno } from '../uapi/errno.js';
+import { DrmError, Errno, errnoName } from '../uapi/errno.js';
 import type { DrmFd } from '../uapi/fd.js';
 import { ioctlByNr, type IoctlName } from '../uapi/ioctl.js';
 import { decodeIoctlStruct, encodeIoctlStruct } from '../uapi/ioctl-binary.js';
-import type { FdTable } from '../uapi/sync-file.js';
+import { Fence, type FdTable } from '../uapi/sync-file.js';
 import type { UserMemory } from '../uapi/user-memory.js';
 import type { VkmsDevice } from '../vkms/device.js';
 import {
-  HEADER_SIZE, IOC, IOCTL_IN_FAULT, MAX_PAYLOAD, O, Op, PROTOCOL_VERSION, SIZES, decodeHeader, decodeHello, decodeIoctl, decodeMmap,
-  decodeOpen, encodeAddr, encodeMem, encodeOpenReply, iocDir, iocNr, iocSize, message, type Header,
+  FENCE_SOCKET, FdKind, HEADER_SIZE, IOC, IOCTL_IN_FAULT, MAX_PAYLOAD, O, Op, PROTOCOL_VERSION, SIZES, decodeFd, decodeHeader, decodeHello,
+  decodeIoctl, decodeMmap, decodeOpen, encodeAddr, encodeFd, encodeMem, encodeOpenReply, iocDir, iocNr, iocSize, message, type Header,
 } from './protocol.js';
 import { generateTree, type TreeConnector } from './sysfs-tree.js';
 
@@ -127,6 +129,24 @@ class Channel {
     }
   }
 
+  /**
+   * NEW_FD / FD_INFO / CLOSE_FD: the client's FD_REPLY arg (an fd, a token or 0; -errno), or
+   * undefined when the client is gone.
+   */
+  fdRequest(op: number, arg: number, payload: Uint8Array = new Uint8Array(0)): number | undefined {
+    if (this.dead) return undefined;
+    try {
+      const seq = ++this.seq;
+      this.send(message(op, seq, arg, payload));
+      const { h } = this.readMsg();
+      if (h.op !== Op.FD_REPLY || h.seq !== seq) throw this.kill();
+      return h.arg;
+    } catch (e) {
+      if (e instanceof ChannelGone) return undefined;
+      throw e;
+    }
+  }
+
   done(seq: number, errno: number, out: Uint8Array = new Uint8Array(0)): void {
     try {
       this.send(message(Op.DONE, seq, errno, out));
@@ -148,6 +168,8 @@ class Channel {
 class CallContext {
   private views: { addr: bigint; orig: Uint8Array; view: Uint8Array }[] = [];
   faulted = false;
+  /** fds NEW_FD made in the client during this call → their fence tokens (fds.close() may undo them). */
+  readonly newFds = new Map<number, number>();
   constructor(readonly channel: Channel) {}
 
   view(addr: bigint, len: number): Uint8Array | undefined {
@@ -194,6 +216,9 @@ class CallContext {
 
 interface FileEntry { token: number; minor: number; fd: DrmFd; sock: net.Socket }
 
+/** A sync file living in a client: the fence, and the socket its fd is (once it connected). */
+interface FenceEntry { fence: Fence; sock: net.Socket | null }
+
 /** A GEM mapping shared through gem.shm: the device's bytes, and what both sides last agreed on. */
 interface ShmMapping { offset: number; bytes: Uint8Array; shadow: Uint8Array; scratch: Uint8Array }
 
@@ -229,6 +254,9 @@ export class BridgeServer {
   private readonly als = new AsyncLocalStorage<CallContext>();
   private nodeServer: net.Server | null = null;
   private ctlServer: net.Server | null = null;
+  private fenceServer: net.Server | null = null;
+  private readonly fences = new Map<number, FenceEntry>();
+  private nextFenceToken = 1;
   private gemFd: number;
   private nextToken = 1;
   private closed = false;
@@ -237,15 +265,15 @@ export class BridgeServer {
 
   /** Where every bridged file's user pointers resolve: the process making the current call. */
   readonly memory: UserMemory = { view: (addr, len) => this.als.getStore()?.view(addr, len) };
-  /** The fd table of bridged files: creating fds in a client is not implemented yet. */
+  /**
+   * The fd table of bridged files: the calling process's real fd table. Sync files (fences) are
+   * created in the client (NEW_FD), looked up (FD_INFO) and undone (CLOSE_FD) through its channel;
+   * other objects (PRIME buffers, lessee files) cannot cross yet.
+   */
   readonly fds: FdTable = {
-    install: () => {
-      const reason = 'the libdrm bridge cannot create file descriptors in the client yet (out-fences, PRIME export, leases)';
-      this.log(`a call needed a new fd in the client: ${reason}; answering EOPNOTSUPP`);
-      throw new DrmError('EOPNOTSUPP', reason);
-    },
-    get: () => undefined,
-    close: () => undefined,
+    install: (obj) => this.installFd(obj),
+    get: (n) => this.lookupFd(n),
+    close: (n) => this.closeFd(n),
   };
 
   private constructor(opts: BridgeServerOptions) {
@@ -267,7 +295,7 @@ export class BridgeServer {
     this.nodePath = tree.node;
     fs.mkdirSync(join(this.runDir, 'ch'), { mode: 0o700 });
     this.gemFd = fs.openSync(join(this.runDir, 'gem.shm'), fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
-    for (const p of [this.nodePath, join(this.runDir, 'ctl.sock')]) {
+    for (const p of [this.nodePath, join(this.runDir, 'ctl.sock'), join(this.runDir, FENCE_SOCKET)]) {
       if (Buffer.byteLength(p) > 107) throw new Error(`bridge socket path too long for AF_UNIX (${Buffer.byteLength(p)} > 107 bytes): ${p}; use a shorter runDir`);
     }
   }
@@ -279,6 +307,7 @@ export class BridgeServer {
       s.nodeServer = await listen(s.nodePath, (c) => s.onNodeConnection(c));
       fs.chmodSync(s.nodePath, 0o666);
       s.ctlServer = await listen(join(s.runDir, 'ctl.sock'), (c) => s.onCtlConnection(c));
+      s.fenceServer = await listen(join(s.runDir, FENCE_SOCKET), (c) => s.onFenceConnection(c));
     } catch (e) {
       await s.close();
       throw e;
@@ -289,6 +318,11 @@ export class BridgeServer {
   /** The environment a client needs besides LD_PRELOAD. */
   get env(): Record<string, string> {
     return { VKMS_BRIDGE: this.runDir };
+  }
+
+  /** Sync-file fds open in the clients (made by NEW_FD, not yet closed). */
+  get openFences(): number {
+    return this.fences.size;
   }
 
   /** Files currently open through the bridge. */
@@ -356,6 +390,79 @@ export class BridgeServer {
       this.syncShm(); // what the device rendered (writeback) is visible when the event is
       e.sock.write(Buffer.from(buf.subarray(0, n)));
     }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // fds in the client: sync files (uapi 2.38, 2.47: out-fences; 2.28: IN_FENCE_FD)
+
+  private installFd(obj: object): number {
+    const ctx = this.als.getStore();
+    if (!(obj instanceof Fence) || !ctx) {
+      const reason = obj instanceof Fence ? 'a new fd outside a call' : 'the libdrm bridge cannot create this kind of file descriptor in the client yet (PRIME export, leases)';
+      this.log(`a call needed a new fd in the client: ${reason}; answering EOPNOTSUPP`);
+      throw new DrmError('EOPNOTSUPP', reason);
+    }
+    const token = this.nextFenceToken++;
+    this.fences.set(token, { fence: obj, sock: null });
+    const r = ctx.channel.fdRequest(Op.NEW_FD, 0, encodeFd(FdKind.FENCE, token));
+    if (r === undefined || r < 0) {
+      this.fences.delete(token);
+      if (r === undefined) throw new DrmError('EIO', 'the client went away during the call');
+      throw new DrmError(errnoName(-r) ?? 'ENOMEM', `the client could not create the sync file fd (errno ${-r})`);
+    }
+    ctx.newFds.set(r, token);
+    return r;
+  }
+
+  private lookupFd(n: number): object | undefined {
+    const ctx = this.als.getStore();
+    // an fd made during this call is not installed before the call succeeds (fd_install in complete_signaling)
+    if (!ctx || !Number.isInteger(n) || n < 0 || n > 0x7fffffff || ctx.newFds.has(n)) return undefined;
+    const token = ctx.channel.fdRequest(Op.FD_INFO, n);
+    return token !== undefined && token > 0 ? this.fences.get(token)?.fence : undefined;
+  }
+
+  private closeFd(n: number): void {
+    const ctx = this.als.getStore();
+    const token = ctx?.newFds.get(n);
+    if (!ctx || token === undefined) return;
+    ctx.newFds.delete(n);
+    ctx.channel.fdRequest(Op.CLOSE_FD, n);
+    const f = this.fences.get(token);
+    this.fences.delete(token);
+    f?.sock?.destroy();
+  }
+
+  /** A client's fd for a NEW_FD: ATTACH_FD {kind, token}, then the server only writes (one byte on signal). */
+  private onFenceConnection(sock: net.Socket): void {
+    let buf = Buffer.alloc(0);
+    let token = 0;
+    sock.on('error', () => undefined);
+    sock.on('close', () => {
+      // the last copy of the fd is closed in the client (or its process is gone)
+      if (token && this.fences.get(token)?.sock === sock) this.fences.delete(token);
+    });
+    sock.on('data', (chunk) => {
+      if (token || this.closed) return;
+      buf = Buffer.concat([buf, chunk]);
+      if (buf.length < HEADER_SIZE + SIZES.fd) return;
+      const h = decodeHeader(buf);
+      const m = decodeFd(buf.subarray(HEADER_SIZE, HEADER_SIZE + SIZES.fd));
+      const e = this.fences.get(m.token);
+      if (h.op === Op.ATTACH_FD && !e && m.token > 0 && m.token < this.nextFenceToken) {
+        sock.destroy(); // the fd of a failed call, already undone by CLOSE_FD (or a client gone mid-call)
+        return;
+      }
+      if (h.op !== Op.ATTACH_FD || h.len !== SIZES.fd || m.kind !== FdKind.FENCE || !e || e.sock) {
+        this.log(`bad fence socket attach (op ${h.op}, token ${m.token}); closing it`);
+        sock.destroy();
+        return;
+      }
+      token = m.token;
+      e.sock = sock;
+      // a sync_file polls readable once its fence signalled
+      e.fence.onSignal(() => { if (!sock.destroyed) sock.write(Buffer.of(1)); });
+    });
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -547,8 +654,8 @@ export class BridgeServer {
    */
   async close(): Promise<void> {
     this.abort();
-    const servers = [this.nodeServer, this.ctlServer];
-    this.nodeServer = this.ctlServer = null;
+    const servers = [this.nodeServer, this.ctlServer, this.fenceServer];
+    this.nodeServer = this.ctlServer = this.fenceServer = null;
     await Promise.all(servers.map((s) => (s ? new Promise<void>((r) => s.close(() => r())) : undefined)));
     if (!this.opts.keepRunDir) fs.rmSync(this.runDir, { recursive: true, force: true });
   }
@@ -564,9 +671,12 @@ export class BridgeServer {
       e.fd.close();
     }
     this.files.clear();
+    for (const f of this.fences.values()) f.sock?.destroy();
+    this.fences.clear();
     // stop listening now (the sockets refuse connections); close() waits for it
     this.nodeServer?.close();
     this.ctlServer?.close();
+    this.fenceServer?.close();
     try { fs.closeSync(this.gemFd); } catch { /* closed */ }
     this.gemFd = -1;
     this.maps.clear();

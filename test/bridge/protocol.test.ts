@@ -21,6 +21,8 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
     expect(defines.get('VB_ENV_RUN_DIR')).toBe(JSON.stringify(P.ENV_RUN_DIR));
     expect(defines.get('VB_ENV_DEBUG')).toBe(JSON.stringify(P.ENV_DEBUG));
     expect(num('VB_IOCTL_IN_FAULT')).toBe(P.IOCTL_IN_FAULT);
+    expect(num('VB_FD_KIND_FENCE')).toBe(P.FdKind.FENCE);
+    expect(defines.get('VB_FENCE_SOCKET')).toBe(JSON.stringify(P.FENCE_SOCKET));
   });
 
   it('every op code', () => {
@@ -32,7 +34,7 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
   it('struct sizes are asserted in the C source as protocol.ts has them', () => {
     const c = readFileSync(join(PRELOAD_SOURCE_DIR, 'vkms_preload.c'), 'utf8');
     const sizes = Object.fromEntries([...c.matchAll(/_Static_assert\(sizeof\(struct vb_(\w+)\) == (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
-    expect(sizes).toEqual({ header: P.HEADER_SIZE, open: P.SIZES.open, open_reply: P.SIZES.openReply, hello: P.SIZES.hello, ioctl: P.SIZES.ioctl, mmap: P.SIZES.mmap, mem: P.SIZES.mem });
+    expect(sizes).toEqual({ header: P.HEADER_SIZE, open: P.SIZES.open, open_reply: P.SIZES.openReply, hello: P.SIZES.hello, ioctl: P.SIZES.ioctl, mmap: P.SIZES.mmap, mem: P.SIZES.mem, fd: P.SIZES.fd });
   });
 
   it('headers round-trip, little-endian', () => {
@@ -51,6 +53,9 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
     const mm = Buffer.alloc(P.SIZES.mmap);
     mm.writeUInt32LE(3, 0); mm.writeInt32LE(3, 4); mm.writeInt32LE(1, 8); mm.writeBigUInt64LE(0x100000000n, 16); mm.writeBigUInt64LE(4096n, 24);
     expect(P.decodeMmap(mm)).toEqual({ token: 3, prot: 3, flags: 1, offset: 0x100000000n, length: 4096n });
+    const fd = P.encodeFd(P.FdKind.FENCE, 0x01020304);
+    expect([...fd]).toEqual([1, 0, 0, 0, 4, 3, 2, 1]);
+    expect(P.decodeFd(fd)).toEqual({ kind: P.FdKind.FENCE, token: 0x01020304 });
   });
 
   it('_IOC decoding matches the ioctl table', async () => {

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define VB_PROTOCOL_VERSION 1u
+#define VB_PROTOCOL_VERSION 2u
 
 #define VB_ENV_RUN_DIR "VKMS_BRIDGE"
 #define VB_ENV_DEBUG "VKMS_BRIDGE_DEBUG"
@@ -33,12 +33,22 @@ struct vb_header {
 #define VB_OP_MMAP 4u       /* struct vb_mmap; reply VB_OP_DONE (no payload) */
 #define VB_OP_MEM_DATA 5u   /* reply to READ_MEM: arg = 0 or EFAULT, payload = the bytes */
 #define VB_OP_MEM_ACK 6u    /* reply to WRITE_MEM: arg = 0 or EFAULT */
+#define VB_OP_FD_REPLY 7u   /* reply to NEW_FD / FD_INFO / CLOSE_FD: arg = fd, token or 0, or -errno */
+/* client -> server, on a socket connected to <run>/fence.sock (the fd made for a NEW_FD) */
+#define VB_OP_ATTACH_FD 8u  /* struct vb_fd: which object this socket stands for */
 
 /* server -> client */
 #define VB_OP_OPEN_REPLY 0x81u /* arg = 0 or errno; struct vb_open_reply */
 #define VB_OP_READ_MEM 0x82u   /* struct vb_mem (addr, len) */
 #define VB_OP_WRITE_MEM 0x83u  /* u64 addr, then the bytes */
 #define VB_OP_DONE 0x84u       /* seq = the request's; arg = 0 or errno; payload = out bytes */
+#define VB_OP_NEW_FD 0x85u     /* struct vb_fd: make an fd for this object (lowest free number, close-on-exec) */
+#define VB_OP_FD_INFO 0x86u    /* arg = fd: the token of one of the fds NEW_FD made, or -EBADF / -EINVAL */
+#define VB_OP_CLOSE_FD 0x87u   /* arg = fd: close an fd NEW_FD made during this call (the call failed) */
+
+/* vb_fd.kind */
+#define VB_FD_KIND_FENCE 1u  /* a sync_file: readable once the fence signalled */
+#define VB_FENCE_SOCKET "fence.sock"
 
 /* vb_ioctl.flags */
 #define VB_IOCTL_IN_FAULT 1u /* copying in the argument block faulted (no bytes follow) */
@@ -79,6 +89,11 @@ struct vb_mmap {
 	uint32_t reserved;
 	uint64_t offset;
 	uint64_t length;
+};
+
+struct vb_fd {
+	uint32_t kind;
+	uint32_t token;
 };
 
 struct vb_mem {

@@ -14,6 +14,9 @@
  *    (nested user pointers) before it answers DONE with the bytes to copy out (_IOC_READ).
  *  - mmap() of a DRM fd maps the shared file <run dir>/gem.shm at the same offset, once the server has
  *    checked the offset (and filled the file with the buffer's contents).
+ *  - Mid-call the server may ask for fds: NEW_FD makes a sync file (a socket connected to
+ *    <run dir>/fence.sock that turns readable when the fence signals), FD_INFO names the token of one,
+ *    CLOSE_FD undoes one made by a call that failed. The library only creates, looks up and closes.
  *
  * Part of vkms-ts (MIT). Written from the design in the project's libdrm-bridge notes; no code from
  * umockdev or Mesa.
@@ -53,6 +56,7 @@ _Static_assert(sizeof(struct vb_hello) == 96, "vb_hello");
 _Static_assert(sizeof(struct vb_ioctl) == 16, "vb_ioctl");
 _Static_assert(sizeof(struct vb_mmap) == 32, "vb_mmap");
 _Static_assert(sizeof(struct vb_mem) == 16, "vb_mem");
+_Static_assert(sizeof(struct vb_fd) == 8, "vb_fd");
 
 #define EXPORT __attribute__((visibility("default")))
 #define DRM_MAJOR 226
@@ -91,12 +95,16 @@ static void warn_once(const char *fmt, const char *arg)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* the fd table: which fds are DRM files (two levels, lock-free reads)                         */
+/* the fd table: which fds are DRM files or sync files the server asked for (two levels,      */
+/* lock-free reads)                                                                             */
+
+#define FD_DRM 0u /* fdent.kind: a DRM file (token = the server's file token); else a VB_FD_KIND_* */
 
 struct fdent {
 	uint32_t token;
 	int32_t minor;
 	uint32_t used;
+	uint32_t kind;
 };
 
 #define FD_CHUNK 1024
@@ -104,7 +112,8 @@ struct fdent {
 static struct fdent *g_fdtab[FD_CHUNKS];
 static pthread_mutex_t g_fd_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct fdent *fd_get(int fd)
+/* any fd the table knows */
+static struct fdent *fd_any(int fd)
 {
 	if (fd < 0 || fd >= FD_CHUNK * FD_CHUNKS) return NULL;
 	struct fdent *c = __atomic_load_n(&g_fdtab[fd / FD_CHUNK], __ATOMIC_ACQUIRE);
@@ -113,7 +122,14 @@ static struct fdent *fd_get(int fd)
 	return __atomic_load_n(&e->used, __ATOMIC_ACQUIRE) ? e : NULL;
 }
 
-static void fd_set_ent(int fd, uint32_t token, int32_t minor)
+/* a DRM fd */
+static struct fdent *fd_get(int fd)
+{
+	struct fdent *e = fd_any(fd);
+	return e && e->kind == FD_DRM ? e : NULL;
+}
+
+static void fd_set_ent(int fd, uint32_t token, int32_t minor, uint32_t kind)
 {
 	if (fd < 0 || fd >= FD_CHUNK * FD_CHUNKS) return;
 	pthread_mutex_lock(&g_fd_lock);
@@ -126,21 +142,22 @@ static void fd_set_ent(int fd, uint32_t token, int32_t minor)
 	struct fdent *e = &c[fd % FD_CHUNK];
 	e->token = token;
 	e->minor = minor;
+	e->kind = kind;
 	__atomic_store_n(&e->used, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&g_fd_lock);
 }
 
 static void fd_clear(int fd)
 {
-	struct fdent *e = fd_get(fd);
+	struct fdent *e = fd_any(fd);
 	if (e) __atomic_store_n(&e->used, 0, __ATOMIC_RELEASE);
 }
 
 static void fd_copy(int from, int to)
 {
 	if (from == to) return;
-	struct fdent *e = fd_get(from);
-	if (e) fd_set_ent(to, e->token, e->minor);
+	struct fdent *e = fd_any(from);
+	if (e) fd_set_ent(to, e->token, e->minor, e->kind);
 	else fd_clear(to);
 }
 
@@ -573,7 +590,47 @@ static int ch_connect(void)
 	return 0;
 }
 
-/* Answer the server's memory requests until DONE. Returns the server's errno (>= 0), or -1 if it is gone. */
+/*
+ * NEW_FD: a sync file for the server's fence `token`. The fd (lowest free number, close-on-exec,
+ * as get_unused_fd_flags(O_CLOEXEC)) is a socket connected to <run>/fence.sock; the server makes
+ * it readable when the fence signals. Returns the fd or -errno.
+ */
+static int new_fence_fd(uint32_t token)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", g_run, VB_FENCE_SOCKET);
+	int s = unix_connect(path);
+	if (s < 0) return -errno;
+	struct vb_fd m = { VB_FD_KIND_FENCE, token };
+	struct vb_header h = { VB_OP_ATTACH_FD, 0, sizeof m, 0 };
+	if (write_all_fd(s, &h, sizeof h) < 0 || write_all_fd(s, &m, sizeof m) < 0) {
+		int e = errno ? errno : EIO;
+		sys_close(s);
+		return -e;
+	}
+	fd_set_ent(s, token, -1, VB_FD_KIND_FENCE);
+	return s;
+}
+
+/* FD_INFO: the token of a sync file fd; -EBADF when `fd` is not open, -EINVAL when it is another file. */
+static int fence_fd_info(int fd)
+{
+	struct fdent *e = fd_any(fd);
+	if (e && e->kind == VB_FD_KIND_FENCE) return (int)e->token;
+	return sys_fcntl(fd, F_GETFD, 0) < 0 ? -EBADF : -EINVAL;
+}
+
+/* CLOSE_FD: undo a NEW_FD of the failed call (only a sync file fd is closed on the server's word). */
+static int fence_fd_close(int fd)
+{
+	struct fdent *e = fd_any(fd);
+	if (!e || e->kind != VB_FD_KIND_FENCE) return -EBADF;
+	fd_clear(fd);
+	sys_close(fd);
+	return 0;
+}
+
+/* Answer the server's memory and fd requests until DONE. Returns the server's errno (>= 0), or -1 if it is gone. */
 static int ch_serve_until_done(uint32_t seq, void *out, size_t outcap, size_t *outlen)
 {
 	for (;;) {
@@ -604,6 +661,22 @@ static int ch_serve_until_done(uint32_t seq, void *out, size_t outcap, size_t *o
 			DBG("  write_mem 0x%llx +%zu -> %d", (unsigned long long)addr, n, rc);
 			free(buf);
 			if (ch_send(VB_OP_MEM_ACK, h.seq, rc, NULL, 0, NULL, 0) < 0) return -1;
+			break;
+		}
+		case VB_OP_NEW_FD: {
+			struct vb_fd m;
+			if (h.len != sizeof m || ch_read(&m, sizeof m) < 0) return -1;
+			int r = m.kind == VB_FD_KIND_FENCE ? new_fence_fd(m.token) : -EINVAL;
+			DBG("  new_fd kind %u token %u -> %d", m.kind, m.token, r);
+			if (ch_send(VB_OP_FD_REPLY, h.seq, r, NULL, 0, NULL, 0) < 0) return -1;
+			break;
+		}
+		case VB_OP_FD_INFO:
+		case VB_OP_CLOSE_FD: {
+			if (h.len != 0) return -1;
+			int r = h.op == VB_OP_FD_INFO ? fence_fd_info(h.arg) : fence_fd_close(h.arg);
+			DBG("  %s %d -> %d", h.op == VB_OP_FD_INFO ? "fd_info" : "close_fd", (int)h.arg, r);
+			if (ch_send(VB_OP_FD_REPLY, h.seq, r, NULL, 0, NULL, 0) < 0) return -1;
 			break;
 		}
 		case VB_OP_DONE: {
@@ -693,7 +766,7 @@ static int drm_open(const char *sockpath, int flags, int minor)
 	}
 	if (!(flags & O_CLOEXEC)) sys_fcntl(s, F_SETFD, 0);
 	if (flags & O_NONBLOCK) sys_fcntl(s, F_SETFL, O_NONBLOCK);
-	fd_set_ent(s, rep.token, (int32_t)rep.minor);
+	fd_set_ent(s, rep.token, (int32_t)rep.minor, FD_DRM);
 	DBG("open %s -> fd %d token %u", sockpath, s, rep.token);
 	return s;
 }
