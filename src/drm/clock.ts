@@ -1,6 +1,8 @@
 /**
  * The device clock (DESIGN.md §4): CLOCK_MONOTONIC-style nanoseconds and timers.
- * - realtime: process monotonic time; timers are real (unref'd, so they never keep Node alive).
+ * - realtime: the host's CLOCK_MONOTONIC itself (process.hrtime), so event and WAIT_VBLANK
+ *   timestamps compare with what clock_gettime(CLOCK_MONOTONIC) gives a program
+ *   (DRM_CAP_TIMESTAMP_MONOTONIC = 1); timers are real (unref'd, so they never keep Node alive).
  * - manual: virtual time that moves only when advanced; a blocking wait "sleeps" by advancing
  *   virtual time to the next timer until its condition holds. Deterministic, no real timers.
  * - immediate: real time, and the device has no vblank (flips complete at once).
@@ -21,7 +23,6 @@ interface TimerEntry extends Timer {
 export class DeviceClock {
   readonly mode: ClockMode;
   private virtual = 0n;
-  private readonly epoch: bigint;
   private timers: TimerEntry[] = [];
   private seq = 0;
   private wakers = new Set<() => void>();
@@ -31,14 +32,15 @@ export class DeviceClock {
   private alive = 0;
   private aliveHandle: ReturnType<typeof setInterval> | null = null;
 
+  /** `startNs`: where manual (virtual) time starts. */
   constructor(mode: ClockMode, startNs = 1_000_000_000n) {
     this.mode = mode;
     this.virtual = startNs;
-    this.epoch = process.hrtime.bigint() - startNs;
   }
 
   now(): bigint {
-    return this.mode === 'manual' ? this.virtual : process.hrtime.bigint() - this.epoch;
+    // uv_hrtime is clock_gettime(CLOCK_MONOTONIC) on Linux
+    return this.mode === 'manual' ? this.virtual : process.hrtime.bigint();
   }
 
   /** Run `cb` at absolute time `at` (ns). */
