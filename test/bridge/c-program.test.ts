@@ -18,7 +18,7 @@ const SOURCE = join(REPO, 'test/bridge/c/kms-smoke.c');
 const FLIPS = 8;
 
 /** Every step the program reports, in order. */
-const STEPS = ['get-devices2', 'open', 'get-device2', 'version', 'client-caps', 'pipe', 'dumb-buffers', 'modeset', 'flips',
+const STEPS = ['get-devices2', 'open', 'get-device2', 'version', 'client-caps', 'pipe', 'dumb-buffers', 'modeset', 'flips', 'flip-clock',
   'test-only-range', 'test-only-src', 'test-only-good', 'out-fence', 'current', 'cleanup', 'summary'] as const;
 
 /**
@@ -150,6 +150,10 @@ describeBridge('our own libdrm C program (kms-smoke.c) through the bridge', prer
   it(`${FLIPS} nonblocking atomic flips: drmHandleEvent sees the CRTC, increasing sequences, timestamps a frame apart`, () => {
     expect(ok.has('flips'), out()).toBe(true);
     expect(ok.get('flips')).toMatchObject({ count: String(FLIPS) });
+  });
+
+  it('flip event timestamps are the program\'s CLOCK_MONOTONIC (DRM_CAP_TIMESTAMP_MONOTONIC = 1)', () => {
+    expect(ok.has('flip-clock'), out()).toBe(true);
   });
 
   it('TEST_ONLY: ACTIVE=2 → EINVAL, a source past the FB → ENOSPC, a good one changes nothing', () => {

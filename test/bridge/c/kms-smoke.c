@@ -4,7 +4,8 @@
  *
  * Steps: drmGetDevices2/drmGetDevice2 + drmGetVersion, client caps, the pipe (connector, CRTC,
  * primary plane, property ids by name), two dumb buffers drawn through mmap + drmModeAddFB2, an
- * atomic modeset, page flips with events read by drmHandleEvent, TEST_ONLY commits with bad values,
+ * atomic modeset, page flips with events read by drmHandleEvent (and their timestamps on the
+ * caller's CLOCK_MONOTONIC, as DRM_CAP_TIMESTAMP_MONOTONIC says), TEST_ONLY commits with bad values,
  * an atomic flip with OUT_FENCE_PTR and poll() on the fence.
  *
  * Output: one line per step, "ok <step> [key=value...]" or "FAIL <step> <errno> [detail]".
@@ -27,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <xf86drm.h>
 #include <xf86drmMode.h>
@@ -81,11 +83,11 @@ static uint64_t prop_value(int fd, uint32_t obj, uint32_t type, uint32_t prop)
 /* page_flip_handler2 state */
 struct flipstate {
 	uint32_t crtc;
-	int events, bad;
+	int events, bad, clock_bad;
 	unsigned last_seq;
 	uint64_t last_us;
 	double frame_us;
-	char why[160];
+	char why[160], clock_why[160];
 };
 
 static void flip_handler(int fd, unsigned seq, unsigned sec, unsigned usec, unsigned crtc_id, void *data)
@@ -113,6 +115,14 @@ static void flip_handler(int fd, unsigned seq, unsigned sec, unsigned usec, unsi
 				snprintf(s->why, sizeof s->why, "timestamps %.0fus apart for %u frames (frame %.0fus)", d, dseq, s->frame_us);
 			}
 		}
+	}
+	/* DRM_CAP_TIMESTAMP_MONOTONIC: the vblank time is CLOCK_MONOTONIC, in the past, and recent */
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	uint64_t now_us = (uint64_t)now.tv_sec * 1000000u + now.tv_nsec / 1000;
+	if (!s->clock_bad && (us > now_us + 1000 || now_us - us > 1000000)) {
+		s->clock_bad = 1;
+		snprintf(s->clock_why, sizeof s->clock_why, "event time %" PRIu64 "us, CLOCK_MONOTONIC now %" PRIu64 "us", us, now_us);
 	}
 	s->last_seq = seq;
 	s->last_us = us;
@@ -302,6 +312,11 @@ int main(int argc, char **argv)
 		if (fs.bad) { fail("flips", EINVAL, fs.why); break; }
 	}
 	if (fs.events == nflips && !fs.bad) OK("flips", " count=%d last_seq=%u frame_us=%.0f", fs.events, fs.last_seq, fs.frame_us);
+	uint64_t mono = 0;
+	if (drmGetCap(fd, DRM_CAP_TIMESTAMP_MONOTONIC, &mono) || mono != 1) fail("flip-clock", errno ? errno : EPROTO, "DRM_CAP_TIMESTAMP_MONOTONIC is not 1");
+	else if (fs.events == 0) fail("flip-clock", ENOENT, "no events");
+	else if (fs.clock_bad) fail("flip-clock", EPROTO, fs.clock_why);
+	else OK("flip-clock", " monotonic=1");
 
 	/* 7. TEST_ONLY commits with bad values: nothing changes */
 	req = drmModeAtomicAlloc();
