@@ -2,8 +2,10 @@
  * What the bridge tests need from the machine: a C compiler (to build libvkms_preload.so) and, for
  * the libdrm tests, the Debian packages drm-info and libdrm-tests. When something is missing the
  * tests are skipped with the reason in their title — unless VKMS_TS_REQUIRE_BRIDGE=1 (CI), where a
- * test fails with the same reason instead.
+ * test fails with the same reason instead. Tests that compile a C program of their own against a
+ * library (test/bridge/c/) also need gcc, pkg-config and the library's -dev package.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +29,13 @@ export function which(cmd: string): string | undefined {
   return undefined;
 }
 
-const PACKAGE_OF: Record<string, string> = { drm_info: 'drm-info', modetest: 'libdrm-tests' };
+const PACKAGE_OF: Record<string, string> = { drm_info: 'drm-info', modetest: 'libdrm-tests', gcc: 'gcc', 'pkg-config': 'pkg-config' };
+
+/** pkg-config libraries the C test programs build against: their Debian package and a header to try. */
+const LIBRARY_OF: Record<string, { pkg: string; header: string }> = { libdrm: { pkg: 'libdrm-dev', header: 'xf86drm.h' } };
+
+/** The C compiler for the test programs (the issue: "compiled with gcc"). */
+export const TEST_CC = 'gcc';
 
 let built: { preload?: string; error?: string } | undefined;
 
@@ -54,8 +62,37 @@ export interface Prereq {
   preload: string;
 }
 
-/** Check a C compiler (and the given programs); missing → reason. */
-export function bridgePrereq(programs: string[] = []): Prereq {
+/** `pkg-config --cflags --libs` of the libraries, split into arguments (throws when pkg-config fails). */
+export function pkgConfig(libs: readonly string[]): string[] {
+  const r = spawnSync('pkg-config', ['--cflags', '--libs', ...libs], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`pkg-config --cflags --libs ${libs.join(' ')} failed: ${r.error?.message ?? r.stderr.trim()}`);
+  return r.stdout.trim().split(/\s+/).filter(Boolean);
+}
+
+/** Why gcc cannot build against these pkg-config libraries here (one reason per gap), or []. */
+function libraryGaps(libs: readonly string[]): string[] {
+  const tools = [TEST_CC, 'pkg-config'].filter((t) => !which(t));
+  if (tools.length) return [`${tools.join(', ')} not installed (apt-get install ${[...tools.map((t) => PACKAGE_OF[t] ?? t), ...libs.map((l) => LIBRARY_OF[l]?.pkg ?? l)].join(' ')})`];
+  const gaps: string[] = [];
+  for (const l of libs) {
+    const pkg = LIBRARY_OF[l]?.pkg ?? `the -dev package of ${l}`;
+    if (spawnSync('pkg-config', ['--exists', l]).status !== 0) {
+      gaps.push(`pkg-config does not know ${l} (apt-get install ${pkg})`);
+      continue;
+    }
+    const header = LIBRARY_OF[l]?.header;
+    if (!header) continue;
+    const cc = spawnSync(TEST_CC, ['-fsyntax-only', '-x', 'c', '-', ...pkgConfig([l])], { input: `#include <stdint.h>\n#include <stddef.h>\n#include <${header}>\n`, encoding: 'utf8' });
+    if (cc.status !== 0) gaps.push(`${TEST_CC} cannot include <${header}> (apt-get install ${pkg}): ${cc.stderr.trim().split('\n')[0] ?? ''}`);
+  }
+  return gaps;
+}
+
+/**
+ * Check a C compiler (and the given programs, and — for test programs compiled here — gcc,
+ * pkg-config and the headers of the given pkg-config libraries); missing → reason.
+ */
+export function bridgePrereq(programs: string[] = [], opts: { libraries?: string[] } = {}): Prereq {
   const reasons: string[] = [];
   const lib = preloadLibrary();
   if (lib.error) reasons.push(lib.error);
@@ -64,7 +101,24 @@ export function bridgePrereq(programs: string[] = []): Prereq {
     const pkgs = [...new Set(absent.map((p) => PACKAGE_OF[p] ?? p))];
     reasons.push(`${absent.join(', ')} not installed (apt-get install ${pkgs.join(' ')})`);
   }
+  if (opts.libraries) reasons.push(...libraryGaps(opts.libraries));
   return { missing: reasons.length ? reasons.join('; ') : undefined, preload: lib.preload ?? '' };
+}
+
+/**
+ * Compile a C program of test/bridge/c/ with `gcc -Wall -O2 … $(pkg-config --cflags --libs libs)`
+ * into the temp dir (named by content); throws with gcc's messages when it does not build. Warnings
+ * are returned: the test decides what to do with them.
+ */
+export function compileCProgram(source: string, libs: readonly string[]): { exe: string; warnings: string } {
+  const flags = pkgConfig(libs);
+  const hash = createHash('sha256').update(readFileSync(source)).update(flags.join(' ')).digest('hex').slice(0, 16);
+  const exe = join(tmpdir(), `vkms-ts-${source.replace(/^.*\//, '').replace(/\.c$/, '')}-${hash}`);
+  const tmp = `${exe}.${process.pid}.tmp`;
+  const r = spawnSync(TEST_CC, ['-Wall', '-O2', '-o', tmp, source, ...flags], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`${TEST_CC} ${source} failed: ${r.error?.message ?? r.stderr}`);
+  renameSync(tmp, exe);
+  return { exe, warnings: r.stderr };
 }
 
 /**
