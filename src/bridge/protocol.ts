@@ -14,7 +14,12 @@
  *   by FD_REPLY;
  * - per fd the client made for the server (NEW_FD kind FENCE): a stream socket connected to
  *   <run>/fence.sock, first message ATTACH_FD {kind, token}; the server writes one byte into it
- *   when the fence signals (a sync_file polls readable once signalled).
+ *   when the fence signals (a sync_file polls readable once signalled);
+ * - per open of a served file of the tree (a socket file outside /dev/dri, e.g. debugfs
+ *   crtc-N/crc/{control,data}): the client sends FILE_OPEN, the server answers FILE_OPEN_REPLY
+ *   {token, mode}. Mode RECORDS: the server writes NUL-terminated records into the socket and a
+ *   read() returns exactly one (EINVAL when it does not fit). Mode CALLS: read()/write() are
+ *   FILE_READ / FILE_WRITE requests on the socket, each answered by FILE_DATA.
  */
 export const PROTOCOL_VERSION = 2;
 export const ENV_RUN_DIR = 'VKMS_BRIDGE';
@@ -31,6 +36,9 @@ export const Op = {
   MEM_ACK: 6,
   FD_REPLY: 7,
   ATTACH_FD: 8,
+  FILE_OPEN: 0x10,
+  FILE_READ: 0x11,
+  FILE_WRITE: 0x12,
   OPEN_REPLY: 0x81,
   READ_MEM: 0x82,
   WRITE_MEM: 0x83,
@@ -38,7 +46,14 @@ export const Op = {
   NEW_FD: 0x85,
   FD_INFO: 0x86,
   CLOSE_FD: 0x87,
+  FILE_OPEN_REPLY: 0x90,
+  FILE_DATA: 0x91,
 } as const;
+
+/** How the client serves read()/write() on a served file (vb_file_reply.mode). */
+export const FileMode = { RECORDS: 1, CALLS: 2 } as const;
+/** The most bytes a FILE_WRITE carries; a longer write sends only its length (arg), no bytes. */
+export const FILE_WRITE_MAX = 65536;
 
 /** What a NEW_FD asks the client to create (vb_fd.kind). */
 export const FdKind = { FENCE: 1 } as const;
@@ -48,7 +63,7 @@ export const FENCE_SOCKET = 'fence.sock';
 export const IOCTL_IN_FAULT = 1;
 
 /** Payload sizes of the fixed structs. */
-export const SIZES = { open: 32, openReply: 8, hello: 96, ioctl: 16, mmap: 32, mem: 16, fd: 8 } as const;
+export const SIZES = { open: 32, openReply: 8, hello: 96, ioctl: 16, mmap: 32, mem: 16, fd: 8, fileReply: 8 } as const;
 
 export interface Header { op: number; seq: number; len: number; arg: number }
 
@@ -131,6 +146,18 @@ export function decodeFd(p: Uint8Array): FdMsg {
   return { kind: v.getUint32(0, true), token: v.getUint32(4, true) };
 }
 
+/** struct vb_file_reply: FILE_OPEN_REPLY's payload */
+export function encodeFileReply(token: number, mode: number): Buffer {
+  const b = Buffer.alloc(SIZES.fileReply);
+  b.writeUInt32LE(token, 0);
+  b.writeUInt32LE(mode, 4);
+  return b;
+}
+export function decodeFileReply(p: Uint8Array): { token: number; mode: number } {
+  const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
+  return { token: v.getUint32(0, true), mode: v.getUint32(4, true) };
+}
+
 export function encodeAddr(addr: bigint): Buffer {
   const b = Buffer.alloc(8);
   b.writeBigUInt64LE(addr, 0);
@@ -145,4 +172,4 @@ export function iocType(req: number): number { return (req >>> 8) & 0xff; }
 export function iocNr(req: number): number { return req & 0xff; }
 
 /** open(2) flags the server cares about (x86_64). */
-export const O = { NONBLOCK: 0o4000, EXCL: 0o200, CLOEXEC: 0o2000000 } as const;
+export const O = { ACCMODE: 3, RDONLY: 0, WRONLY: 1, RDWR: 2, NONBLOCK: 0o4000, EXCL: 0o200, CLOEXEC: 0o2000000 } as const;

@@ -13,6 +13,8 @@
  *                       the clients' mmap() (a sparse file, on tmpfs when /dev/shm is usable)
  *   fence.sock          the fds made in a client for the device's sync files (NEW_FD) connect here;
  *                       the server writes one byte into such a socket when its fence signals
+ *   root/sys/kernel/debug/dri/N/crtc-M/crc/{control,data}
+ *                       listening sockets: served files (FILE_OPEN; debugfs-crc.ts)
  *
  * User memory: the device reads and writes the caller's memory synchronously (UserMemory.view),
  * so the server talks to the blocked caller over FIFOs with blocking reads and writes. The caller
@@ -35,6 +37,7 @@ import {
   FENCE_SOCKET, FdKind, HEADER_SIZE, IOC, IOCTL_IN_FAULT, MAX_PAYLOAD, O, Op, PROTOCOL_VERSION, SIZES, decodeFd, decodeHeader, decodeHello,
   decodeIoctl, decodeMmap, decodeOpen, encodeAddr, encodeFd, encodeMem, encodeOpenReply, iocDir, iocNr, iocSize, message, type Header,
 } from './protocol.js';
+import { DebugfsCrc } from './debugfs-crc.js';
 import { generateTree, type TreeConnector } from './sysfs-tree.js';
 
 export interface BridgeServerOptions {
@@ -255,6 +258,7 @@ export class BridgeServer {
   private nodeServer: net.Server | null = null;
   private ctlServer: net.Server | null = null;
   private fenceServer: net.Server | null = null;
+  private readonly crc: DebugfsCrc;
   private readonly fences = new Map<number, FenceEntry>();
   private nextFenceToken = 1;
   private gemFd: number;
@@ -293,9 +297,10 @@ export class BridgeServer {
     }));
     const tree = generateTree(this.root, { driver: 'vkms', device: opts.platformDevice ?? 'vkms', minor: this.minor, connectors });
     this.nodePath = tree.node;
+    this.crc = new DebugfsCrc(opts.device, this.root, this.minor, this.log);
     fs.mkdirSync(join(this.runDir, 'ch'), { mode: 0o700 });
     this.gemFd = fs.openSync(join(this.runDir, 'gem.shm'), fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
-    for (const p of [this.nodePath, join(this.runDir, 'ctl.sock'), join(this.runDir, FENCE_SOCKET)]) {
+    for (const p of [this.nodePath, join(this.runDir, 'ctl.sock'), join(this.runDir, FENCE_SOCKET), ...this.crc.paths]) {
       if (Buffer.byteLength(p) > 107) throw new Error(`bridge socket path too long for AF_UNIX (${Buffer.byteLength(p)} > 107 bytes): ${p}; use a shorter runDir`);
     }
   }
@@ -308,6 +313,7 @@ export class BridgeServer {
       fs.chmodSync(s.nodePath, 0o666);
       s.ctlServer = await listen(join(s.runDir, 'ctl.sock'), (c) => s.onCtlConnection(c));
       s.fenceServer = await listen(join(s.runDir, FENCE_SOCKET), (c) => s.onFenceConnection(c));
+      await s.crc.start();
     } catch (e) {
       await s.close();
       throw e;
@@ -656,7 +662,7 @@ export class BridgeServer {
     this.abort();
     const servers = [this.nodeServer, this.ctlServer, this.fenceServer];
     this.nodeServer = this.ctlServer = this.fenceServer = null;
-    await Promise.all(servers.map((s) => (s ? new Promise<void>((r) => s.close(() => r())) : undefined)));
+    await Promise.all([...servers.map((s) => (s ? new Promise<void>((r) => s.close(() => r())) : undefined)), this.crc.close()]);
     if (!this.opts.keepRunDir) fs.rmSync(this.runDir, { recursive: true, force: true });
   }
 
@@ -677,6 +683,7 @@ export class BridgeServer {
     this.nodeServer?.close();
     this.ctlServer?.close();
     this.fenceServer?.close();
+    void this.crc.close();
     try { fs.closeSync(this.gemFd); } catch { /* closed */ }
     this.gemFd = -1;
     this.maps.clear();

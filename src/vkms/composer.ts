@@ -45,7 +45,7 @@ function activeColorOps(first: Colorop | null | undefined): ColorOp[] | null {
 
 export function createOutput(crtc: Crtc): VkmsOutput {
   return {
-    crtc, composer: new Composer(), writeback: null, crcSource: null, crcEntries: [], sinks: new Set(),
+    crtc, composer: new Composer(), writeback: null, crcSource: null, crcEntries: [], crcListeners: new Set(), sinks: new Set(),
     composed: 0, frameStart: 0n, frameEnd: 0n, crcPending: false, frameBuf: null, wbSinks: new Set(),
   };
 }
@@ -110,7 +110,10 @@ function composerWork(dev: DrmDevice, out: VkmsOutput, count: bigint, timeNs: bi
   });
   out.composed++;
   // the same CRC for every frame since the last run (vkms_composer_worker)
-  if (out.crcSource === 'auto') for (let f = start; f <= end; f++) out.crcEntries.push({ frame: f, crc: r.crc });
+  if (out.crcSource === 'auto') {
+    for (let f = start; f <= end; f++) out.crcEntries.push({ frame: f, crc: r.crc });
+    for (const l of [...out.crcListeners]) l();
+  }
   if (job && out.writeback) {
     for (const s of [...out.wbSinks]) {
       const fb = job.fb;

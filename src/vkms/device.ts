@@ -52,6 +52,15 @@ export interface VkmsDevice {
     setCrcSource(crtc: CrtcRef, source: string | null): void;
     /** crtc-N/crc/data: the entries so far (removed from the queue). */
     readCrc(crtc: CrtcRef): CrcEntry[];
+    /**
+     * verify_crc_source (vkms_verify_crc_source): the number of CRC values per entry (1) for a
+     * source VKMS knows ("auto"); anything else, "none" included, throws EINVAL.
+     */
+    verifyCrcSource(crtc: CrtcRef, source: string): number;
+    /** get_crc_sources (vkms_get_crc_sources): the source names crc/control lists. */
+    crcSources(crtc: CrtcRef): readonly string[];
+    /** Call `cb` each time new CRC entries were queued on this CRTC (read them with readCrc). */
+    onCrc(crtc: CrtcRef, cb: () => void): () => void;
     /** The vkms_config file: the topology dump. */
     config(): string;
   };
@@ -173,6 +182,21 @@ function makeHandle(name: string, profile: VkmsProfile, topology: VkmsTopology, 
       },
       readCrc(crtc) {
         return outOf(crtc).crcEntries.splice(0);
+      },
+      verifyCrcSource(crtc, source) {
+        outOf(crtc);
+        // vkms_crc_parse_source: only "auto" (a NULL source, not a name, means off)
+        if (source !== 'auto') throw new DrmError('EINVAL', `unknown CRC source "${source}" (VKMS has "auto")`, 'crc/control');
+        return 1;
+      },
+      crcSources(crtc) {
+        outOf(crtc);
+        return ['auto'];
+      },
+      onCrc(crtc, cb) {
+        const out = outOf(crtc);
+        out.crcListeners.add(cb);
+        return () => { out.crcListeners.delete(cb); };
       },
       config: () => dumpConfig(data),
     },

@@ -25,6 +25,8 @@ export interface VkmsOutput {
   writeback: Connector | null;
   crcSource: 'auto' | null;
   readonly crcEntries: CrcEntry[];
+  /** Told after new CRC entries were queued (the debugfs data file's wake_up_interruptible). */
+  readonly crcListeners: Set<() => void>;
   readonly sinks: Set<FrameSink>;
   /** Frames composed so far (statistics). */
   composed: number;

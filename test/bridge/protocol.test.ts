@@ -23,6 +23,9 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
     expect(num('VB_IOCTL_IN_FAULT')).toBe(P.IOCTL_IN_FAULT);
     expect(num('VB_FD_KIND_FENCE')).toBe(P.FdKind.FENCE);
     expect(defines.get('VB_FENCE_SOCKET')).toBe(JSON.stringify(P.FENCE_SOCKET));
+    expect(num('VB_FILE_RECORDS')).toBe(P.FileMode.RECORDS);
+    expect(num('VB_FILE_CALLS')).toBe(P.FileMode.CALLS);
+    expect(num('VB_FILE_WRITE_MAX')).toBe(P.FILE_WRITE_MAX);
   });
 
   it('every op code', () => {
@@ -34,7 +37,7 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
   it('struct sizes are asserted in the C source as protocol.ts has them', () => {
     const c = readFileSync(join(PRELOAD_SOURCE_DIR, 'vkms_preload.c'), 'utf8');
     const sizes = Object.fromEntries([...c.matchAll(/_Static_assert\(sizeof\(struct vb_(\w+)\) == (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
-    expect(sizes).toEqual({ header: P.HEADER_SIZE, open: P.SIZES.open, open_reply: P.SIZES.openReply, hello: P.SIZES.hello, ioctl: P.SIZES.ioctl, mmap: P.SIZES.mmap, mem: P.SIZES.mem, fd: P.SIZES.fd });
+    expect(sizes).toEqual({ header: P.HEADER_SIZE, open: P.SIZES.open, open_reply: P.SIZES.openReply, hello: P.SIZES.hello, ioctl: P.SIZES.ioctl, mmap: P.SIZES.mmap, mem: P.SIZES.mem, fd: P.SIZES.fd, file_reply: P.SIZES.fileReply });
   });
 
   it('headers round-trip, little-endian', () => {
@@ -56,6 +59,11 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
     const fd = P.encodeFd(P.FdKind.FENCE, 0x01020304);
     expect([...fd]).toEqual([1, 0, 0, 0, 4, 3, 2, 1]);
     expect(P.decodeFd(fd)).toEqual({ kind: P.FdKind.FENCE, token: 0x01020304 });
+    // struct vb_file_reply {token, mode}: FILE_OPEN_REPLY's payload
+    const fr = P.encodeFileReply(0x0a0b0c0d, P.FileMode.RECORDS);
+    expect(fr.length).toBe(P.SIZES.fileReply);
+    expect([...fr]).toEqual([0x0d, 0x0c, 0x0b, 0x0a, 1, 0, 0, 0]);
+    expect(P.decodeFileReply(fr)).toEqual({ token: 0x0a0b0c0d, mode: P.FileMode.RECORDS });
   });
 
   it('_IOC decoding matches the ioctl table', async () => {

@@ -36,6 +36,10 @@ struct vb_header {
 #define VB_OP_FD_REPLY 7u   /* reply to NEW_FD / FD_INFO / CLOSE_FD: arg = fd, token or 0, or -errno */
 /* client -> server, on a socket connected to <run>/fence.sock (the fd made for a NEW_FD) */
 #define VB_OP_ATTACH_FD 8u  /* struct vb_fd: which object this socket stands for */
+/* client -> server, on a socket connected to a served file of the tree (a socket outside /dev/dri) */
+#define VB_OP_FILE_OPEN 0x10u  /* struct vb_open (minor unused); reply VB_OP_FILE_OPEN_REPLY */
+#define VB_OP_FILE_READ 0x11u  /* mode CALLS: arg = count; reply VB_OP_FILE_DATA */
+#define VB_OP_FILE_WRITE 0x12u /* mode CALLS: arg = count, payload = the bytes (none when count > VB_FILE_WRITE_MAX); reply VB_OP_FILE_DATA */
 
 /* server -> client */
 #define VB_OP_OPEN_REPLY 0x81u /* arg = 0 or errno; struct vb_open_reply */
@@ -45,6 +49,13 @@ struct vb_header {
 #define VB_OP_NEW_FD 0x85u     /* struct vb_fd: make an fd for this object (lowest free number, close-on-exec) */
 #define VB_OP_FD_INFO 0x86u    /* arg = fd: the token of one of the fds NEW_FD made, or -EBADF / -EINVAL */
 #define VB_OP_CLOSE_FD 0x87u   /* arg = fd: close an fd NEW_FD made during this call (the call failed) */
+#define VB_OP_FILE_OPEN_REPLY 0x90u /* arg = 0 or errno; struct vb_file_reply */
+#define VB_OP_FILE_DATA 0x91u  /* arg = bytes read/written or -errno; payload = the bytes read */
+
+/* vb_file_reply.mode: how read()/write() work on a served file */
+#define VB_FILE_RECORDS 1u /* the server writes NUL-terminated records; read() returns exactly one (EINVAL if it does not fit); write() EINVAL */
+#define VB_FILE_CALLS 2u   /* read() and write() are FILE_READ / FILE_WRITE calls on the socket */
+#define VB_FILE_WRITE_MAX 65536u
 
 /* vb_fd.kind */
 #define VB_FD_KIND_FENCE 1u  /* a sync_file: readable once the fence signalled */
@@ -94,6 +105,11 @@ struct vb_mmap {
 struct vb_fd {
 	uint32_t kind;
 	uint32_t token;
+};
+
+struct vb_file_reply {
+	uint32_t token;
+	uint32_t mode;
 };
 
 struct vb_mem {

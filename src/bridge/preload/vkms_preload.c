@@ -14,6 +14,9 @@
  *    (nested user pointers) before it answers DONE with the bytes to copy out (_IOC_READ).
  *  - mmap() of a DRM fd maps the shared file <run dir>/gem.shm at the same offset, once the server has
  *    checked the offset (and filled the file with the buffer's contents).
+ *  - A socket of the tree outside /dev/dri (debugfs crtc-N/crc/{control,data}) is a file the server
+ *    serves: open() connects and sends FILE_OPEN; stat says regular file; read() returns one
+ *    NUL-terminated record at a time (mode RECORDS) or read()/write() are calls (mode CALLS).
  *  - Mid-call the server may ask for fds: NEW_FD makes a sync file (a socket connected to
  *    <run dir>/fence.sock that turns readable when the fence signals), FD_INFO names the token of one,
  *    CLOSE_FD undoes one made by a call that failed. The library only creates, looks up and closes.
@@ -57,6 +60,7 @@ _Static_assert(sizeof(struct vb_ioctl) == 16, "vb_ioctl");
 _Static_assert(sizeof(struct vb_mmap) == 32, "vb_mmap");
 _Static_assert(sizeof(struct vb_mem) == 16, "vb_mem");
 _Static_assert(sizeof(struct vb_fd) == 8, "vb_fd");
+_Static_assert(sizeof(struct vb_file_reply) == 8, "vb_file_reply");
 
 #define EXPORT __attribute__((visibility("default")))
 #define DRM_MAJOR 226
@@ -98,7 +102,11 @@ static void warn_once(const char *fmt, const char *arg)
 /* the fd table: which fds are DRM files or sync files the server asked for (two levels,      */
 /* lock-free reads)                                                                             */
 
-#define FD_DRM 0u /* fdent.kind: a DRM file (token = the server's file token); else a VB_FD_KIND_* */
+#define FD_DRM 0u /* fdent.kind: a DRM file (token = the server's file token); else a VB_FD_KIND_* or FD_FILE_* */
+/* a served file of the tree (FILE_OPEN), by its vb_file_reply.mode; kept clear of the VB_FD_KIND_* numbers */
+#define FD_FILE_BASE 0x100u
+#define FD_FILE_RECORDS (FD_FILE_BASE | VB_FILE_RECORDS)
+#define FD_FILE_CALLS (FD_FILE_BASE | VB_FILE_CALLS)
 
 struct fdent {
 	uint32_t token;
@@ -129,6 +137,13 @@ static struct fdent *fd_get(int fd)
 	return e && e->kind == FD_DRM ? e : NULL;
 }
 
+/* a served file's fd */
+static struct fdent *fd_file(int fd)
+{
+	struct fdent *e = fd_any(fd);
+	return e && (e->kind == FD_FILE_RECORDS || e->kind == FD_FILE_CALLS) ? e : NULL;
+}
+
 static void fd_set_ent(int fd, uint32_t token, int32_t minor, uint32_t kind)
 {
 	if (fd < 0 || fd >= FD_CHUNK * FD_CHUNKS) return;
@@ -151,6 +166,17 @@ static void fd_clear(int fd)
 {
 	struct fdent *e = fd_any(fd);
 	if (e) __atomic_store_n(&e->used, 0, __ATOMIC_RELEASE);
+}
+
+/* a served file's fd, checked to still be the socket it was (else the stale entry is dropped) */
+static struct fdent *fd_file_checked(int fd)
+{
+	struct fdent *e = fd_file(fd);
+	if (!e) return NULL;
+	struct stat st;
+	if (sys_newfstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISSOCK(st.st_mode) && (int32_t)(uint32_t)st.st_ino == e->minor) return e;
+	fd_clear(fd);
+	return NULL;
 }
 
 static void fd_copy(int from, int to)
@@ -268,8 +294,19 @@ static int tree_node_minor(int dirfd, const char *path)
 	return node_minor(abs);
 }
 
+/* Is the (already redirected) path a served file of the tree (a socket outside /dev/dri)? */
+static int tree_served_file(int dirfd, const char *path)
+{
+	ensure_init();
+	if (!g_root_len || !path) return 0;
+	char buf[PATH_MAX];
+	const char *abs = absolute(dirfd, path, buf);
+	if (!abs || strncmp(abs, g_root, g_root_len) != 0 || abs[g_root_len] != '/') return 0;
+	return strncmp(abs + g_root_len, "/dev/dri/", 9) != 0;
+}
+
 /* ------------------------------------------------------------------------------------------ */
-/* real functions                                                                               */
+/* real functions                                                                             */
 
 #define REAL(ret, name, args)                                                                       \
 	static ret(*real_##name) args;                                                              \
@@ -771,7 +808,57 @@ static int drm_open(const char *sockpath, int flags, int minor)
 	return s;
 }
 
-/* openat() with redirection; a socket node of the tree becomes a DRM fd. */
+/*
+ * Opening a served file of the tree: connect, FILE_OPEN {flags, ...}, FILE_OPEN_REPLY {token, mode}.
+ * The fd is the socket (lowest free number); O_NONBLOCK goes on it for mode RECORDS (read() then
+ * says EAGAIN by itself), mode CALLS keeps the socket blocking and remembers nothing else.
+ */
+static int file_open(const char *sockpath, int flags)
+{
+	int s = unix_connect(sockpath);
+	if (s < 0) {
+		int e = errno;
+		fprintf(stderr, "vkms-bridge: cannot connect to the device server at %s: %s (is `vkms-ts run-client` still running?)\n", sockpath, strerror(e));
+		errno = ENODEV;
+		return -1;
+	}
+	struct vb_open o;
+	memset(&o, 0, sizeof o);
+	o.flags = (uint32_t)flags;
+	o.pid = (int32_t)getpid();
+	o.euid = (uint32_t)geteuid();
+	comm_of_self(o.comm);
+	struct vb_header h = { VB_OP_FILE_OPEN, 0, sizeof o, 0 };
+	struct vb_file_reply rep;
+	if (write_all_fd(s, &h, sizeof h) < 0 || write_all_fd(s, &o, sizeof o) < 0 || read_all_fd(s, &h, sizeof h) < 0 ||
+	    h.op != VB_OP_FILE_OPEN_REPLY || h.len != sizeof rep || read_all_fd(s, &rep, sizeof rep) < 0) {
+		sys_close(s);
+		fprintf(stderr, "vkms-bridge: the device server at %s did not answer the open\n", sockpath);
+		errno = ENODEV;
+		return -1;
+	}
+	if (h.arg != 0) {
+		sys_close(s);
+		errno = h.arg;
+		return -1;
+	}
+	if (rep.mode != VB_FILE_RECORDS && rep.mode != VB_FILE_CALLS) {
+		sys_close(s);
+		errno = ENXIO;
+		return -1;
+	}
+	if (!(flags & O_CLOEXEC)) sys_fcntl(s, F_SETFD, 0);
+	if ((flags & O_NONBLOCK) && rep.mode == VB_FILE_RECORDS) sys_fcntl(s, F_SETFL, O_NONBLOCK);
+	/* fdent.minor holds the socket's inode (low 32 bits): an entry whose fd was closed where the
+	 * library did not see it (stdio's internal close) must never take over another file's I/O */
+	struct stat st;
+	int32_t ino = sys_newfstatat(s, "", &st, AT_EMPTY_PATH) == 0 ? (int32_t)(uint32_t)st.st_ino : -1;
+	fd_set_ent(s, rep.token, ino, FD_FILE_BASE | rep.mode);
+	DBG("open %s -> fd %d (served file, mode %u)", sockpath, s, rep.mode);
+	return s;
+}
+
+/* openat() with redirection; a socket node of the tree becomes a DRM fd, another socket a served file. */
 static int do_openat(int dirfd, const char *path, int flags, mode_t mode, int large)
 {
 	resolve_openat();
@@ -786,6 +873,10 @@ static int do_openat(int dirfd, const char *path, int flags, mode_t mode, int la
 			if (minor >= 0) {
 				char abs[PATH_MAX];
 				return drm_open(absolute(dirfd, p, abs), flags, minor);
+			}
+			if (tree_served_file(dirfd, p)) {
+				char abs[PATH_MAX];
+				return file_open(absolute(dirfd, p, abs), flags);
 			}
 		}
 	}
@@ -814,9 +905,13 @@ EXPORT FILE *fopen(const char *path, const char *m) { char b[PATH_MAX]; resolve_
 EXPORT FILE *fopen64(const char *path, const char *m) { char b[PATH_MAX]; resolve_fopen64(); return real_fopen64(redirect(path, b), m); }
 EXPORT FILE *freopen(const char *path, const char *m, FILE *f) { char b[PATH_MAX]; resolve_freopen(); return real_freopen(path ? redirect(path, b) : NULL, m, f); }
 EXPORT FILE *freopen64(const char *path, const char *m, FILE *f) { char b[PATH_MAX]; resolve_freopen64(); return real_freopen64(path ? redirect(path, b) : NULL, m, f); }
-/* readdir() of /dev/dri says DT_CHR for the nodes (they are sockets in the tree) */
+/* readdir() of /dev/dri says DT_CHR for the nodes (they are sockets in the tree); of another tree
+ * directory, DT_REG for the served files (debugfs crc/control, crc/data) */
 #define MAX_DEVDIRS 16
+#define DIR_DEVDRI 1
+#define DIR_TREE 2
 static DIR *g_devdirs[MAX_DEVDIRS];
+static int g_dirkind[MAX_DEVDIRS];
 static pthread_mutex_t g_dir_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int is_tree_devdri(const char *p)
@@ -825,23 +920,32 @@ static int is_tree_devdri(const char *p)
 	       (p[g_root_len + 8] == '\0' || strcmp(p + g_root_len + 8, "/") == 0);
 }
 
+/* DIR_DEVDRI, DIR_TREE, or 0 when not tracked */
 static int devdir_tracked(DIR *d)
 {
 	if (!d) return 0;
-	for (int i = 0; i < MAX_DEVDIRS; i++) if (__atomic_load_n(&g_devdirs[i], __ATOMIC_ACQUIRE) == d) return 1;
+	for (int i = 0; i < MAX_DEVDIRS; i++) if (__atomic_load_n(&g_devdirs[i], __ATOMIC_ACQUIRE) == d) return __atomic_load_n(&g_dirkind[i], __ATOMIC_ACQUIRE);
 	return 0;
 }
 
-static void devdir_set(DIR *from, DIR *to)
+static void devdir_set(DIR *from, DIR *to, int kind)
 {
 	pthread_mutex_lock(&g_dir_lock);
 	for (int i = 0; i < MAX_DEVDIRS; i++) {
 		if (g_devdirs[i] == from) {
+			__atomic_store_n(&g_dirkind[i], kind, __ATOMIC_RELEASE);
 			__atomic_store_n(&g_devdirs[i], to, __ATOMIC_RELEASE);
 			break;
 		}
 	}
 	pthread_mutex_unlock(&g_dir_lock);
+}
+
+/* which kind of tree directory the (redirected, absolute) path is, or 0 */
+static int tree_dir_kind(const char *p)
+{
+	if (!g_root_len || strncmp(p, g_root, g_root_len) != 0 || (p[g_root_len] != '/' && p[g_root_len] != '\0')) return 0;
+	return is_tree_devdri(p) ? DIR_DEVDRI : DIR_TREE;
 }
 
 REAL(struct dirent *, readdir, (DIR *))
@@ -854,7 +958,7 @@ EXPORT DIR *opendir(const char *path)
 	resolve_opendir();
 	const char *p = redirect(path, b);
 	DIR *d = real_opendir(p);
-	if (d && p != path && is_tree_devdri(p)) devdir_set(NULL, d);
+	if (d && p != path && tree_dir_kind(p)) devdir_set(NULL, d, tree_dir_kind(p));
 	return d;
 }
 REAL(DIR *, fdopendir, (int))
@@ -866,7 +970,7 @@ EXPORT DIR *fdopendir(int fd)
 	if (d && g_root_len) {
 		char abs[PATH_MAX];
 		const char *p = absolute(fd, "", abs);
-		if (p != NULL && p[0] == '/' && is_tree_devdri(p)) devdir_set(NULL, d);
+		if (p != NULL && p[0] == '/' && tree_dir_kind(p)) devdir_set(NULL, d, tree_dir_kind(p));
 	}
 	return d;
 }
@@ -874,20 +978,28 @@ EXPORT struct dirent *readdir(DIR *d)
 {
 	resolve_readdir();
 	struct dirent *e = real_readdir(d);
-	if (e && e->d_type == DT_SOCK && node_minor(e->d_name) >= 0 && devdir_tracked(d)) e->d_type = DT_CHR;
+	if (e && e->d_type == DT_SOCK) {
+		int k = devdir_tracked(d);
+		if (k == DIR_DEVDRI && node_minor(e->d_name) >= 0) e->d_type = DT_CHR;
+		else if (k == DIR_TREE) e->d_type = DT_REG;
+	}
 	return e;
 }
 EXPORT struct dirent64 *readdir64(DIR *d)
 {
 	resolve_readdir64();
 	struct dirent64 *e = real_readdir64(d);
-	if (e && e->d_type == DT_SOCK && node_minor(e->d_name) >= 0 && devdir_tracked(d)) e->d_type = DT_CHR;
+	if (e && e->d_type == DT_SOCK) {
+		int k = devdir_tracked(d);
+		if (k == DIR_DEVDRI && node_minor(e->d_name) >= 0) e->d_type = DT_CHR;
+		else if (k == DIR_TREE) e->d_type = DT_REG;
+	}
 	return e;
 }
 EXPORT int closedir(DIR *d)
 {
 	resolve_closedir();
-	if (devdir_tracked(d)) devdir_set(d, NULL);
+	if (devdir_tracked(d)) devdir_set(d, NULL, 0);
 	return real_closedir(d);
 }
 
@@ -907,11 +1019,20 @@ static int fd_minor(int fd)
 	return e ? e->minor : -1;
 }
 
+/* a served file (debugfs: debugfs_create_file(..., S_IRUGO, ...)) is a regular file of size 0 */
+static void patch_file_stat(struct stat *st)
+{
+	st->st_mode = S_IFREG | 0444;
+	st->st_size = 0;
+	st->st_rdev = 0;
+}
+
 #define PATH_STAT(ret, st, dirfd, p)                                                                \
 	do {                                                                                        \
 		if ((ret) == 0 && S_ISSOCK((st)->st_mode)) {                                        \
 			int m_ = tree_node_minor(dirfd, p);                                         \
 			if (m_ >= 0) patch_stat((struct stat *)(st), m_);                           \
+			else if (tree_served_file(dirfd, p)) patch_file_stat((struct stat *)(st));  \
 		}                                                                                   \
 	} while (0)
 
@@ -937,9 +1058,10 @@ EXPORT int lstat64(const char *path, struct stat64 *st)
 }
 static int fstatat_common(int dirfd, const char *path, struct stat *st, int flags, int large)
 {
-	if (path && !path[0] && (flags & AT_EMPTY_PATH) && fd_minor(dirfd) >= 0) {
+	if (path && !path[0] && (flags & AT_EMPTY_PATH) && (fd_minor(dirfd) >= 0 || fd_file(dirfd))) {
 		int r = sys_newfstatat(dirfd, "", st, AT_EMPTY_PATH);
-		if (r == 0) patch_stat(st, fd_minor(dirfd));
+		if (r == 0 && S_ISSOCK(st->st_mode) && fd_file(dirfd)) patch_file_stat(st);
+		else if (r == 0) patch_stat(st, fd_minor(dirfd));
 		return r;
 	}
 	char b[PATH_MAX]; const char *p = redirect(path, b);
@@ -954,12 +1076,14 @@ EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags) 
 EXPORT int fstat(int fd, struct stat *st)
 {
 	resolve_fstat(); int r = real_fstat(fd, st);
+	if (r == 0 && S_ISSOCK(st->st_mode) && fd_file(fd)) patch_file_stat(st);
 	if (r == 0 && fd_minor(fd) >= 0) patch_stat(st, fd_minor(fd));
 	return r;
 }
 EXPORT int fstat64(int fd, struct stat64 *st)
 {
 	resolve_fstat64(); int r = real_fstat64(fd, st);
+	if (r == 0 && S_ISSOCK(((struct stat *)st)->st_mode) && fd_file(fd)) patch_file_stat((struct stat *)st);
 	if (r == 0 && fd_minor(fd) >= 0) patch_stat((struct stat *)st, fd_minor(fd));
 	return r;
 }
@@ -986,12 +1110,14 @@ EXPORT int __lxstat64(int v, const char *path, struct stat64 *st)
 EXPORT int __fxstat(int v, int fd, struct stat *st)
 {
 	resolve___fxstat(); int r = real___fxstat(v, fd, st);
+	if (r == 0 && S_ISSOCK(st->st_mode) && fd_file(fd)) patch_file_stat(st);
 	if (r == 0 && fd_minor(fd) >= 0) patch_stat(st, fd_minor(fd));
 	return r;
 }
 EXPORT int __fxstat64(int v, int fd, struct stat64 *st)
 {
 	resolve___fxstat64(); int r = real___fxstat64(v, fd, st);
+	if (r == 0 && S_ISSOCK(((struct stat *)st)->st_mode) && fd_file(fd)) patch_file_stat((struct stat *)st);
 	if (r == 0 && fd_minor(fd) >= 0) patch_stat((struct stat *)st, fd_minor(fd));
 	return r;
 }
@@ -1015,6 +1141,12 @@ EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask, stru
 	else p = redirect(path, b);
 	int r = real_statx(dirfd, p, flags, mask, sx);
 	if (r == 0 && minor < 0 && S_ISSOCK(sx->stx_mode)) minor = tree_node_minor(dirfd, p);
+	if (r == 0 && minor < 0 && S_ISSOCK(sx->stx_mode) && ((!path[0] && (flags & AT_EMPTY_PATH) && fd_file(dirfd)) ||
+				    (path[0] && tree_served_file(dirfd, p)))) {
+		sx->stx_mode = S_IFREG | 0444;
+		sx->stx_size = 0;
+		sx->stx_rdev_major = sx->stx_rdev_minor = 0;
+	}
 	if (r == 0 && minor >= 0) {
 		sx->stx_mode = S_IFCHR | 0666;
 		sx->stx_rdev_major = DRM_MAJOR;
@@ -1234,9 +1366,90 @@ static ssize_t drm_read(int fd, void *buf, size_t count)
 	}
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* read()/write() on served files                                                               */
+
+#define REC_PEEK 4096
+
+/* mode RECORDS: exactly one NUL-terminated record per read (crtc_crc_read copies one line) */
+static ssize_t records_read(int fd, void *buf, size_t count)
+{
+	char peek[REC_PEEK];
+	for (;;) {
+		long n = syscall(SYS_recvfrom, fd, peek, sizeof peek, MSG_PEEK, NULL, NULL);
+		if (n < 0) return -1; /* EAGAIN when non-blocking and nothing is pending, EINTR */
+		if (n == 0) return 0; /* the server closed the file */
+		const char *z = memchr(peek, 0, (size_t)n);
+		if (z) {
+			size_t len = (size_t)(z - peek) + 1;
+			if (count < len) { errno = EINVAL; return -1; } /* the record stays queued */
+			return syscall(SYS_recvfrom, fd, buf, len, 0, NULL, NULL);
+		}
+		if (n >= (long)sizeof peek) { errno = EIO; return -1; } /* no record is this long */
+		/* the rest of the record is on its way (the server writes whole records): wait for it */
+		usleep(100);
+		struct pollfd p = { fd, POLLIN, 0 };
+		syscall(SYS_poll, &p, 1, 10);
+	}
+}
+
+static pthread_mutex_t g_file_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* mode CALLS: one FILE_READ / FILE_WRITE and its FILE_DATA answer (lock held). Bytes, or -1 with errno. */
+static ssize_t file_call(int fd, uint32_t op, size_t count, const void *wbytes, size_t nw, void *rbuf)
+{
+	struct vb_header h = { op, 0, (uint32_t)nw, (int32_t)(count > INT32_MAX ? INT32_MAX : count) };
+	if (write_all_fd(fd, &h, sizeof h) < 0 || (nw && write_all_fd(fd, wbytes, nw) < 0) || read_all_fd(fd, &h, sizeof h) < 0 ||
+	    h.op != VB_OP_FILE_DATA || h.len > VB_MAX_PAYLOAD) {
+		errno = EIO;
+		return -1;
+	}
+	char *tmp = NULL;
+	if (h.len) {
+		tmp = malloc(h.len);
+		if (!tmp || read_all_fd(fd, tmp, h.len) < 0) { free(tmp); errno = EIO; return -1; }
+	}
+	if (h.arg < 0) { free(tmp); errno = -h.arg; return -1; }
+	size_t n = h.len < count ? h.len : count;
+	if (op == VB_OP_FILE_READ && n && copy_to_self((uint64_t)(uintptr_t)rbuf, tmp, n) != 0) { free(tmp); errno = EFAULT; return -1; }
+	free(tmp);
+	return op == VB_OP_FILE_READ ? (ssize_t)n : (ssize_t)h.arg;
+}
+
+static ssize_t file_read(struct fdent *e, int fd, void *buf, size_t count)
+{
+	if (e->kind == FD_FILE_RECORDS) return records_read(fd, buf, count);
+	pthread_mutex_lock(&g_file_lock);
+	ssize_t r = file_call(fd, VB_OP_FILE_READ, count, NULL, 0, buf);
+	pthread_mutex_unlock(&g_file_lock);
+	return r;
+}
+
+static ssize_t file_write(struct fdent *e, int fd, const void *buf, size_t count)
+{
+	if (e->kind == FD_FILE_RECORDS) { errno = EINVAL; return -1; } /* no .write: vfs_write says EINVAL */
+	void *tmp = NULL;
+	size_t nw = 0;
+	if (count && count <= VB_FILE_WRITE_MAX) { /* a longer write carries only its length (E2BIG) */
+		tmp = malloc(count);
+		if (!tmp) { errno = ENOMEM; return -1; }
+		if (copy_from_self(tmp, (uint64_t)(uintptr_t)buf, count) != 0) { free(tmp); errno = EFAULT; return -1; }
+		nw = count;
+	}
+	pthread_mutex_lock(&g_file_lock);
+	ssize_t r = file_call(fd, VB_OP_FILE_WRITE, count, tmp, nw, NULL);
+	pthread_mutex_unlock(&g_file_lock);
+	free(tmp);
+	return r;
+}
+
+REAL(ssize_t, write, (int, const void *, size_t))
+
 EXPORT ssize_t read(int fd, void *buf, size_t count)
 {
 	if (fd_get(fd)) return drm_read(fd, buf, count);
+	struct fdent *f = fd_file_checked(fd);
+	if (f) return file_read(f, fd, buf, count);
 	resolve_read();
 	return real_read(fd, buf, count);
 }
@@ -1246,8 +1459,20 @@ EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen)
 		if (count > buflen) abort();
 		return drm_read(fd, buf, count);
 	}
+	struct fdent *f = fd_file_checked(fd);
+	if (f) {
+		if (count > buflen) abort();
+		return file_read(f, fd, buf, count);
+	}
 	resolve___read_chk();
 	return real___read_chk(fd, buf, count, buflen);
+}
+EXPORT ssize_t write(int fd, const void *buf, size_t count)
+{
+	struct fdent *f = fd_file_checked(fd);
+	if (f) return file_write(f, fd, buf, count);
+	resolve_write();
+	return real_write(fd, buf, count);
 }
 
 /* ------------------------------------------------------------------------------------------ */
