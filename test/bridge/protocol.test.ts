@@ -22,6 +22,8 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
     expect(defines.get('VB_ENV_DEBUG')).toBe(JSON.stringify(P.ENV_DEBUG));
     expect(num('VB_IOCTL_IN_FAULT')).toBe(P.IOCTL_IN_FAULT);
     expect(num('VB_FD_KIND_FENCE')).toBe(P.FdKind.FENCE);
+    expect(num('VB_FD_KIND_DMABUF')).toBe(P.FdKind.DMABUF);
+    expect(num('VB_FD_KIND_DRM')).toBe(P.FdKind.DRM);
     expect(defines.get('VB_FENCE_SOCKET')).toBe(JSON.stringify(P.FENCE_SOCKET));
   });
 
@@ -34,7 +36,7 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
   it('struct sizes are asserted in the C source as protocol.ts has them', () => {
     const c = readFileSync(join(PRELOAD_SOURCE_DIR, 'vkms_preload.c'), 'utf8');
     const sizes = Object.fromEntries([...c.matchAll(/_Static_assert\(sizeof\(struct vb_(\w+)\) == (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
-    expect(sizes).toEqual({ header: P.HEADER_SIZE, open: P.SIZES.open, open_reply: P.SIZES.openReply, hello: P.SIZES.hello, ioctl: P.SIZES.ioctl, mmap: P.SIZES.mmap, mem: P.SIZES.mem, fd: P.SIZES.fd });
+    expect(sizes).toEqual({ header: P.HEADER_SIZE, open: P.SIZES.open, open_reply: P.SIZES.openReply, hello: P.SIZES.hello, ioctl: P.SIZES.ioctl, mmap: P.SIZES.mmap, mem: P.SIZES.mem, fd: P.SIZES.fd, new_fd: P.SIZES.newFd });
   });
 
   it('headers round-trip, little-endian', () => {
@@ -56,6 +58,9 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
     const fd = P.encodeFd(P.FdKind.FENCE, 0x01020304);
     expect([...fd]).toEqual([1, 0, 0, 0, 4, 3, 2, 1]);
     expect(P.decodeFd(fd)).toEqual({ kind: P.FdKind.FENCE, token: 0x01020304 });
+    const nf = P.encodeNewFd({ kind: P.FdKind.DRM, token: 7, flags: P.O.CLOEXEC | P.O.NONBLOCK, minor: 0 });
+    expect([...nf.subarray(0, 8)]).toEqual([3, 0, 0, 0, 7, 0, 0, 0]);
+    expect(P.decodeNewFd(nf)).toEqual({ kind: P.FdKind.DRM, token: 7, flags: 0o2004000, minor: 0 });
   });
 
   it('_IOC decoding matches the ioctl table', async () => {
