@@ -110,10 +110,14 @@ export function decodeIoctl(p: Uint8Array): IoctlMsg {
 }
 
 /** struct vb_mmap */
-export interface MmapMsg { token: number; prot: number; flags: number; offset: bigint; length: bigint }
+/**
+ * kind 0: mmap of a DRM fd (token = its file token); kind FdKind.DMABUF: mmap of a dma-buf fd (token =
+ * its NEW_FD token), answered by DONE with the u64 gem.shm offset of the buffer's start.
+ */
+export interface MmapMsg { token: number; prot: number; flags: number; kind: number; offset: bigint; length: bigint }
 export function decodeMmap(p: Uint8Array): MmapMsg {
   const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
-  return { token: v.getUint32(0, true), prot: v.getInt32(4, true), flags: v.getInt32(8, true), offset: v.getBigUint64(16, true), length: v.getBigUint64(24, true) };
+  return { token: v.getUint32(0, true), prot: v.getInt32(4, true), flags: v.getInt32(8, true), kind: v.getUint32(12, true), offset: v.getBigUint64(16, true), length: v.getBigUint64(24, true) };
 }
 
 export function encodeMem(addr: bigint, len: number): Buffer {

@@ -28,6 +28,7 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import { DrmError, Errno, errnoName } from '../uapi/errno.js';
 import { DrmFile } from '../drm/file.js';
+import { gemMmapOffset } from '../drm/gem.js';
 import { DmaBuf } from '../drm/ioctl/prime.js';
 import type { DrmFd } from '../uapi/fd.js';
 import { ioctlByNr, type IoctlName } from '../uapi/ioctl.js';
@@ -269,6 +270,8 @@ export class BridgeServer {
   private fenceServer: net.Server | null = null;
   private readonly clientObjs = new Map<number, ClientObj>();
   private nextObjToken = 1;
+  /** Whether a dma-buf's file is O_RDWR (shared writable mmap allowed). */
+  private readonly dmaBufWritable = new WeakMap<DmaBuf, boolean>();
   private gemFd: number;
   private nextToken = 1;
   private closed = false;
@@ -438,7 +441,11 @@ export class BridgeServer {
     }
     // out-fences: get_unused_fd_flags(O_CLOEXEC); dma_buf_fd / CREATE_LEASE: the caller's O_CLOEXEC
     if (obj instanceof Fence) return this.newClientObj(ctx, FdKind.FENCE, obj, O.CLOEXEC);
-    if (obj instanceof DmaBuf) return this.newClientObj(ctx, FdKind.DMABUF, obj, flags & O.CLOEXEC);
+    if (obj instanceof DmaBuf) {
+      // one dma-buf file per GEM object (obj->dma_buf): its access mode is the first export's DRM_RDWR
+      if (!this.dmaBufWritable.has(obj)) this.dmaBufWritable.set(obj, (flags & O.RDWR) !== 0);
+      return this.newClientObj(ctx, FdKind.DMABUF, obj, flags & O.CLOEXEC);
+    }
     if (obj instanceof DrmFile) return this.newLesseeFd(ctx, obj, flags & O.CLOEXEC);
     const reason = 'the libdrm bridge cannot create this kind of file descriptor in the client';
     this.log(`a call needed a new fd in the client: ${reason}; answering EOPNOTSUPP`);
@@ -679,6 +686,7 @@ export class BridgeServer {
   private handleMmap(ch: Channel, h: Header, payload: Buffer): void {
     if (payload.length < SIZES.mmap) { ch.kill(); return; }
     const m = decodeMmap(payload);
+    if (m.kind === FdKind.DMABUF) { this.handleDmaBufMmap(ch, h, m); return; }
     const e = this.files.get(m.token);
     if (!e) { ch.done(h.seq, Errno.EBADF); return; }
     let bytes: Uint8Array;
@@ -689,7 +697,12 @@ export class BridgeServer {
       ch.done(h.seq, errnoOf(err, this.log));
       return;
     }
-    const offset = Number(m.offset);
+    this.shareBytes(Number(m.offset), bytes, Number(m.offset) + Number(m.length));
+    ch.done(h.seq, 0);
+  }
+
+  /** gem.shm holds `bytes` at `offset` from now on (both sides kept in step), and is at least `end` long. */
+  private shareBytes(offset: number, bytes: Uint8Array, end: number): void {
     const known = this.maps.get(offset);
     if (!known || known.bytes.buffer !== bytes.buffer || known.bytes.byteLength < bytes.byteLength) {
       if (known) this.syncShm();
@@ -697,9 +710,26 @@ export class BridgeServer {
       fs.writeSync(this.gemFd, bytes, 0, bytes.byteLength, offset);
       this.maps.set(offset, { offset, bytes, shadow: bytes.slice(), scratch: new Uint8Array(bytes.byteLength) });
     }
-    const end = offset + Number(m.length);
     if (fs.fstatSync(this.gemFd).size < end) fs.ftruncateSync(this.gemFd, end);
-    ch.done(h.seq, 0);
+  }
+
+  /**
+   * mmap of a dma-buf fd (dma_buf_mmap_internal → drm_gem_prime_mmap): the range must lie inside the
+   * buffer (EINVAL), a shared writable mapping needs a dma-buf exported with DRM_RDWR (the VFS's
+   * EACCES); the buffer is shared through gem.shm at its GEM fake offset, which DONE returns.
+   */
+  private handleDmaBufMmap(ch: Channel, h: Header, m: { token: number; prot: number; flags: number; offset: bigint; length: bigint }): void {
+    const e = this.clientObjs.get(m.token);
+    if (!e || !(e.obj instanceof DmaBuf)) { ch.done(h.seq, Errno.EBADF); return; }
+    const buf = e.obj;
+    const pages = BigInt(Math.ceil(buf.size / 4096));
+    if (m.length === 0n || m.offset % 4096n !== 0n || m.offset / 4096n + (m.length + 4095n) / 4096n > pages) { ch.done(h.seq, Errno.EINVAL); return; }
+    const MAP_SHARED = 1, PROT_WRITE = 2;
+    if (m.flags & MAP_SHARED && m.prot & PROT_WRITE && !this.dmaBufWritable.get(buf)) { ch.done(h.seq, Errno.EACCES); return; }
+    const base = gemMmapOffset(buf.dev, buf.obj);
+    this.syncShm();
+    this.shareBytes(Number(base), buf.obj.bytes, Number(base) + buf.obj.bytes.byteLength);
+    ch.done(h.seq, 0, encodeAddr(base));
   }
 
   /**

@@ -6,7 +6,8 @@
  * ioctls like an opened one. Raw ioctls with the program's own struct layouts (no libdrm headers).
  *
  * The uapi spec has no PRIME section (only 1.16, DRM_CAP_PRIME); the PRIME expectations follow
- * drm_prime.c / dma-buf.c and are named by their kernel functions.
+ * drm_prime.c / dma-buf.c and are named by their kernel functions. mmap of the dma-buf fd is served
+ * through gem.shm like a DRM fd's.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -192,6 +193,41 @@ static int prime(void)
 	usleep(200000);
 	mark(a);
 	printf("after-close import rc=%d\n", to_handle(a, fd1, &h));
+
+	/* mmap of a dma-buf fd (dma_buf_mmap_internal): the buffer's bytes, shared with every file's mapping */
+	struct drm_mode_create_dumb c2 = { .height = 64, .width = 64, .bpp = 32 };
+	if (ioctl(a, IOC_CREATE_DUMB, &c2)) { perror("dumb2"); return 7; }
+	int e2 = -1;
+	to_fd(a, c2.handle, DRM_CLOEXEC | DRM_RDWR, &e2);
+	unsigned char *m2 = mmap(NULL, c2.size, PROT_READ | PROT_WRITE, MAP_SHARED, e2, 0);
+	printf("dmabuf mmap ok=%d\n", m2 != MAP_FAILED);
+	if (m2 == MAP_FAILED) return 8;
+	m2[0] = 0x11; m2[4096] = 0x33; m2[c2.size - 1] = 0x22;
+	unsigned char *m2b = mmap(NULL, 4096, PROT_READ, MAP_SHARED, e2, 4096);
+	printf("dmabuf mmap offset ok=%d byte=%d\n", m2b != MAP_FAILED, m2b != MAP_FAILED && m2b[0] == 0x33);
+	uint32_t h2 = 0;
+	to_handle(b, e2, &h2);
+	unsigned char *m2c = map(b, h2, c2.size);
+	printf("dmabuf mmap other-file bytes=%d\n", m2c && m2c[0] == 0x11 && m2c[4096] == 0x33 && m2c[c2.size - 1] == 0x22);
+	void *bad1 = mmap(NULL, 4096, PROT_READ, MAP_SHARED, e2, (off_t)c2.size);
+	int err1 = errno;
+	void *bad2 = mmap(NULL, 4096, PROT_READ, MAP_SHARED, e2, 100);
+	int err2 = errno;
+	printf("dmabuf mmap past-end=%d unaligned=%d\n", bad1 == MAP_FAILED ? -err1 : 0, bad2 == MAP_FAILED ? -err2 : 0);
+	/* a dma-buf exported without DRM_RDWR is read-only: no shared writable mapping, even through a later DRM_RDWR export */
+	struct drm_mode_create_dumb c3 = { .height = 16, .width = 16, .bpp = 32 };
+	if (ioctl(a, IOC_CREATE_DUMB, &c3)) { perror("dumb3"); return 9; }
+	int e3 = -1, e3rw = -1;
+	to_fd(a, c3.handle, DRM_CLOEXEC, &e3);
+	void *w3 = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, e3, 0);
+	int err3 = errno;
+	void *r3 = mmap(NULL, 4096, PROT_READ, MAP_SHARED, e3, 0);
+	void *p3 = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, e3, 0);
+	to_fd(a, c3.handle, DRM_CLOEXEC | DRM_RDWR, &e3rw);
+	void *w3b = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, e3rw, 0);
+	int err3b = errno;
+	printf("readonly dmabuf shared-write=%d read=%d private-write=%d rdwr-again=%d\n", w3 == MAP_FAILED ? -err3 : 0,
+	       r3 != MAP_FAILED, p3 != MAP_FAILED, w3b == MAP_FAILED ? -err3b : 0);
 	close(p[0]);
 	close(p[1]);
 	return 0;
@@ -369,6 +405,14 @@ describeBridge('bridge: PRIME dma-buf fds and lessee DRM fds', prereq, () => {
     expect(o).toContain('reimport bytes=1\n');
     // once the last copy is closed the number is no dma-buf any more
     expect(o).toContain('after-close import rc=-9\n');
+    // mmap of the dma-buf fd: the buffer's bytes at offset 0, a later page at its offset, the same memory as another file's MAP_DUMB mapping
+    expect(o).toContain('dmabuf mmap ok=1\n');
+    expect(o).toContain('dmabuf mmap offset ok=1 byte=1\n');
+    expect(o).toContain('dmabuf mmap other-file bytes=1\n');
+    // dma_buf_mmap_internal: a range past the buffer's end → EINVAL; mmap(2): an unaligned offset → EINVAL
+    expect(o).toContain('dmabuf mmap past-end=-22 unaligned=-22\n');
+    // the dma-buf file's mode is the first export's (obj->dma_buf is reused): without DRM_RDWR, MAP_SHARED+PROT_WRITE → EACCES
+    expect(o).toContain('readonly dmabuf shared-write=-13 read=1 private-write=1 rdwr-again=-13\n');
     // the server's references: 2 exports; fd2 closed → 1 (fd1 and its dup d share one socket); then 1 until d closes → 0
     expect(r.marks.map((m) => m.dmabufs)).toEqual([2, 1, 1, 0]);
     expect(r.logs.filter((l) => /EOPNOTSUPP|internal error|protocol error|bad /.test(l))).toEqual([]);

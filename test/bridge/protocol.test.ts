@@ -54,7 +54,9 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
     expect(P.decodeHello(hello)).toEqual({ version: 1, pid: 77, euid: 1000, comm: 'drm_info', name: '77-0' });
     const mm = Buffer.alloc(P.SIZES.mmap);
     mm.writeUInt32LE(3, 0); mm.writeInt32LE(3, 4); mm.writeInt32LE(1, 8); mm.writeBigUInt64LE(0x100000000n, 16); mm.writeBigUInt64LE(4096n, 24);
-    expect(P.decodeMmap(mm)).toEqual({ token: 3, prot: 3, flags: 1, offset: 0x100000000n, length: 4096n });
+    expect(P.decodeMmap(mm)).toEqual({ token: 3, prot: 3, flags: 1, kind: 0, offset: 0x100000000n, length: 4096n });
+    mm.writeUInt32LE(P.FdKind.DMABUF, 12);
+    expect(P.decodeMmap(mm).kind).toBe(P.FdKind.DMABUF);
     const fd = P.encodeFd(P.FdKind.FENCE, 0x01020304);
     expect([...fd]).toEqual([1, 0, 0, 0, 4, 3, 2, 1]);
     expect(P.decodeFd(fd)).toEqual({ kind: P.FdKind.FENCE, token: 0x01020304 });

@@ -30,7 +30,7 @@ struct vb_header {
 #define VB_OP_HELLO 2u      /* struct vb_hello; then one doorbell byte per request */
 /* client -> server, on the request FIFO */
 #define VB_OP_IOCTL 3u      /* struct vb_ioctl + argument bytes; reply VB_OP_DONE (payload = out bytes) */
-#define VB_OP_MMAP 4u       /* struct vb_mmap; reply VB_OP_DONE (no payload) */
+#define VB_OP_MMAP 4u       /* struct vb_mmap; reply VB_OP_DONE (no payload; kind DMABUF: u64 base) */
 #define VB_OP_MEM_DATA 5u   /* reply to READ_MEM: arg = 0 or EFAULT, payload = the bytes */
 #define VB_OP_MEM_ACK 6u    /* reply to WRITE_MEM: arg = 0 or EFAULT */
 #define VB_OP_FD_REPLY 7u   /* reply to NEW_FD / FD_INFO / CLOSE_FD: arg = fd, token or 0, or -errno */
@@ -89,7 +89,7 @@ struct vb_mmap {
 	uint32_t token;
 	int32_t prot;
 	int32_t flags;
-	uint32_t reserved;
+	uint32_t kind; /* 0: a DRM fd (token = file token); VB_FD_KIND_DMABUF: a dma-buf fd (DONE: u64 gem.shm base) */
 	uint64_t offset;
 	uint64_t length;
 };

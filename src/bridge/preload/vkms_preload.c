@@ -1195,10 +1195,45 @@ static void *drm_mmap(struct fdent *e, void *addr, size_t len, int prot, int fla
 	return real_mmap64(addr, len, prot, flags, g, off);
 }
 
+/* mmap of a dma-buf fd: the server checks the range and access and names the buffer's place in gem.shm */
+static void *dmabuf_mmap(struct fdent *e, void *addr, size_t len, int prot, int flags, off64_t off)
+{
+	if (len == 0 || off < 0 || (off & 4095)) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	struct vb_mmap m = { e->token, prot, flags, VB_FD_KIND_DMABUF, (uint64_t)off, (uint64_t)len };
+	uint64_t base = 0;
+	size_t n = 0;
+	int rc = bridge_call(VB_OP_MMAP, &m, sizeof m, NULL, 0, &base, sizeof base, &n);
+	if (!rc && n != sizeof base) rc = EIO;
+	DBG("dmabuf mmap token %u off 0x%llx len %zu -> %d", e->token, (unsigned long long)off, len, rc);
+	if (rc) {
+		errno = rc;
+		return MAP_FAILED;
+	}
+	pthread_mutex_lock(&ch_lock);
+	int g = gem_fd();
+	pthread_mutex_unlock(&ch_lock);
+	if (g < 0) {
+		errno = ENODEV;
+		return MAP_FAILED;
+	}
+	resolve_mmap64();
+	return real_mmap64(addr, len, prot, flags, g, (off64_t)(base + (uint64_t)off));
+}
+
+static struct fdent *dmabuf_get(int fd)
+{
+	struct fdent *e = fd_any(fd);
+	return e && e->kind == VB_FD_KIND_DMABUF ? e : NULL;
+}
+
 EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	struct fdent *e = fd_get(fd);
 	if (e) return drm_mmap(e, addr, len, prot, flags, off);
+	if ((e = dmabuf_get(fd)) != NULL) return dmabuf_mmap(e, addr, len, prot, flags, off);
 	resolve_mmap();
 	return real_mmap(addr, len, prot, flags, fd, off);
 }
@@ -1206,6 +1241,7 @@ EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t
 {
 	struct fdent *e = fd_get(fd);
 	if (e) return drm_mmap(e, addr, len, prot, flags, off);
+	if ((e = dmabuf_get(fd)) != NULL) return dmabuf_mmap(e, addr, len, prot, flags, off);
 	resolve_mmap64();
 	return real_mmap64(addr, len, prot, flags, fd, off);
 }
