@@ -12,16 +12,21 @@
  *   writes the FIFOs synchronously, which is what lets the device's UserMemory be synchronous.
  *   Mid-call the server may also ask for fds in the client: NEW_FD / FD_INFO / CLOSE_FD, answered
  *   by FD_REPLY;
- * - per fd the client made for the server (NEW_FD kind FENCE): a stream socket connected to
- *   <run>/fence.sock, first message ATTACH_FD {kind, token}; the server writes one byte into it
- *   when the fence signals (a sync_file polls readable once signalled);
+ * - per fd the client made for the server (NEW_FD {kind, token, flags, minor}):
+ *   - kind FENCE or DMABUF: a stream socket connected to <run>/fence.sock, first message ATTACH_FD
+ *     {kind, token}; for a fence the server writes one byte into it when the fence signals (a
+ *     sync_file polls readable once signalled); a dma-buf socket only stands for the buffer;
+ *   - kind DRM (a lessee's file from CREATE_LEASE): a stream socket connected to the device node,
+ *     first message ATTACH_FD {DRM, token} instead of OPEN (no reply: the server registered the
+ *     file under that token before asking); then it is a DRM fd like an opened one.
+ *   Closing the client's last copy of such an fd is the server's EOF: it drops its reference.
  * - per open of a served file of the tree (a socket file outside /dev/dri, e.g. debugfs
  *   crtc-N/crc/{control,data}): the client sends FILE_OPEN, the server answers FILE_OPEN_REPLY
  *   {token, mode}. Mode RECORDS: the server writes NUL-terminated records into the socket and a
  *   read() returns exactly one (EINVAL when it does not fit). Mode CALLS: read()/write() are
  *   FILE_READ / FILE_WRITE requests on the socket, each answered by FILE_DATA.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 export const ENV_RUN_DIR = 'VKMS_BRIDGE';
 export const ENV_DEBUG = 'VKMS_BRIDGE_DEBUG';
 export const MAX_PAYLOAD = 256 << 20;
@@ -56,14 +61,14 @@ export const FileMode = { RECORDS: 1, CALLS: 2 } as const;
 export const FILE_WRITE_MAX = 65536;
 
 /** What a NEW_FD asks the client to create (vb_fd.kind). */
-export const FdKind = { FENCE: 1 } as const;
-/** The fence socket the client connects for a NEW_FD of kind FENCE. */
+export const FdKind = { FENCE: 1, DMABUF: 2, DRM: 3 } as const;
+/** The socket the client connects for a NEW_FD of kind FENCE or DMABUF. */
 export const FENCE_SOCKET = 'fence.sock';
 
 export const IOCTL_IN_FAULT = 1;
 
 /** Payload sizes of the fixed structs. */
-export const SIZES = { open: 32, openReply: 8, hello: 96, ioctl: 16, mmap: 32, mem: 16, fd: 8, fileReply: 8 } as const;
+export const SIZES = { open: 32, openReply: 8, hello: 96, ioctl: 16, mmap: 32, mem: 16, fd: 8, newFd: 16, fileReply: 8 } as const;
 
 export interface Header { op: number; seq: number; len: number; arg: number }
 
@@ -120,10 +125,14 @@ export function decodeIoctl(p: Uint8Array): IoctlMsg {
 }
 
 /** struct vb_mmap */
-export interface MmapMsg { token: number; prot: number; flags: number; offset: bigint; length: bigint }
+/**
+ * kind 0: mmap of a DRM fd (token = its file token); kind FdKind.DMABUF: mmap of a dma-buf fd (token =
+ * its NEW_FD token), answered by DONE with the u64 gem.shm offset of the buffer's start.
+ */
+export interface MmapMsg { token: number; prot: number; flags: number; kind: number; offset: bigint; length: bigint }
 export function decodeMmap(p: Uint8Array): MmapMsg {
   const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
-  return { token: v.getUint32(0, true), prot: v.getInt32(4, true), flags: v.getInt32(8, true), offset: v.getBigUint64(16, true), length: v.getBigUint64(24, true) };
+  return { token: v.getUint32(0, true), prot: v.getInt32(4, true), flags: v.getInt32(8, true), kind: v.getUint32(12, true), offset: v.getBigUint64(16, true), length: v.getBigUint64(24, true) };
 }
 
 export function encodeMem(addr: bigint, len: number): Buffer {
@@ -133,7 +142,7 @@ export function encodeMem(addr: bigint, len: number): Buffer {
   return b;
 }
 
-/** struct vb_fd: NEW_FD (server → client) and ATTACH_FD (client → server on fence.sock) */
+/** struct vb_fd: ATTACH_FD (client → server, first message on an fd made for a NEW_FD) */
 export interface FdMsg { kind: number; token: number }
 export function encodeFd(kind: number, token: number): Buffer {
   const b = Buffer.alloc(SIZES.fd);
@@ -156,6 +165,20 @@ export function encodeFileReply(token: number, mode: number): Buffer {
 export function decodeFileReply(p: Uint8Array): { token: number; mode: number } {
   const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
   return { token: v.getUint32(0, true), mode: v.getUint32(4, true) };
+}
+/** struct vb_new_fd: NEW_FD (server → client). flags: O_CLOEXEC / O_NONBLOCK of the new fd; minor: the node for kind DRM. */
+export interface NewFdMsg { kind: number; token: number; flags: number; minor: number }
+export function encodeNewFd(m: NewFdMsg): Buffer {
+  const b = Buffer.alloc(SIZES.newFd);
+  b.writeUInt32LE(m.kind, 0);
+  b.writeUInt32LE(m.token, 4);
+  b.writeUInt32LE(m.flags >>> 0, 8);
+  b.writeUInt32LE(m.minor, 12);
+  return b;
+}
+export function decodeNewFd(p: Uint8Array): NewFdMsg {
+  const v = new DataView(p.buffer, p.byteOffset, p.byteLength);
+  return { kind: v.getUint32(0, true), token: v.getUint32(4, true), flags: v.getUint32(8, true), minor: v.getUint32(12, true) };
 }
 
 export function encodeAddr(addr: bigint): Buffer {

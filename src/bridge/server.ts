@@ -11,8 +11,10 @@
  *   ch/                 the FIFOs of those channels (made by the clients, unlinked once opened)
  *   gem.shm             the "GEM aperture": dumb buffers at their fake mmap offsets, shared with
  *                       the clients' mmap() (a sparse file, on tmpfs when /dev/shm is usable)
- *   fence.sock          the fds made in a client for the device's sync files (NEW_FD) connect here;
- *                       the server writes one byte into such a socket when its fence signals
+ *   fence.sock          the fds made in a client for the device's sync files and dma-bufs (NEW_FD)
+ *                       connect here; the server writes one byte into a sync file's socket when its
+ *                       fence signals. A lessee's DRM file (CREATE_LEASE) connects to the node
+ *                       instead, with ATTACH_FD in place of OPEN.
  *   root/sys/kernel/debug/dri/N/crtc-M/crc/{control,data}
  *                       listening sockets: served files (FILE_OPEN; debugfs-crc.ts)
  *
@@ -27,6 +29,9 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { DrmError, Errno, errnoName } from '../uapi/errno.js';
+import { DrmFile } from '../drm/file.js';
+import { gemMmapOffset } from '../drm/gem.js';
+import { DmaBuf } from '../drm/ioctl/prime.js';
 import type { DrmFd } from '../uapi/fd.js';
 import { ioctlByNr, type IoctlName } from '../uapi/ioctl.js';
 import { decodeIoctlStruct, encodeIoctlStruct } from '../uapi/ioctl-binary.js';
@@ -35,7 +40,7 @@ import type { UserMemory } from '../uapi/user-memory.js';
 import type { VkmsDevice } from '../vkms/device.js';
 import {
   FENCE_SOCKET, FdKind, HEADER_SIZE, IOC, IOCTL_IN_FAULT, MAX_PAYLOAD, O, Op, PROTOCOL_VERSION, SIZES, decodeFd, decodeHeader, decodeHello,
-  decodeIoctl, decodeMmap, decodeOpen, encodeAddr, encodeFd, encodeMem, encodeOpenReply, iocDir, iocNr, iocSize, message, type Header,
+  decodeIoctl, decodeMmap, decodeOpen, encodeAddr, encodeMem, encodeNewFd, encodeOpenReply, iocDir, iocNr, iocSize, message, type Header,
 } from './protocol.js';
 import { DebugfsCrc } from './debugfs-crc.js';
 import { generateTree, type TreeConnector } from './sysfs-tree.js';
@@ -171,8 +176,8 @@ class Channel {
 class CallContext {
   private views: { addr: bigint; orig: Uint8Array; view: Uint8Array }[] = [];
   faulted = false;
-  /** fds NEW_FD made in the client during this call → their fence tokens (fds.close() may undo them). */
-  readonly newFds = new Map<number, number>();
+  /** fds NEW_FD made in the client during this call → their kind and token (fds.close() may undo them). */
+  readonly newFds = new Map<number, { kind: number; token: number }>();
   constructor(readonly channel: Channel) {}
 
   view(addr: bigint, len: number): Uint8Array | undefined {
@@ -217,10 +222,18 @@ class CallContext {
   }
 }
 
-interface FileEntry { token: number; minor: number; fd: DrmFd; sock: net.Socket }
+/** An open DRM file; `sock` is null for a lessee file until its client fd attached (ATTACH_FD). */
+interface FileEntry { token: number; minor: number; fd: DrmFd; sock: net.Socket | null }
 
-/** A sync file living in a client: the fence, and the socket its fd is (once it connected). */
-interface FenceEntry { fence: Fence; sock: net.Socket | null }
+/**
+ * An fd living in a client for one of the device's objects (NEW_FD kind FENCE or DMABUF): the
+ * object, and the socket the fd is (once it connected). The entry is the server's reference: it
+ * goes when the client's last copy of the fd closes.
+ */
+interface ClientObj { kind: number; obj: object; sock: net.Socket | null }
+
+/** What FD_INFO gives for an fd that is open in the client but none of the device's objects (a pipe, a DRM fd). */
+const FOREIGN_FILE: object = Object.freeze({ foreignFile: true });
 
 /** A GEM mapping shared through gem.shm: the device's bytes, and what both sides last agreed on. */
 interface ShmMapping { offset: number; bytes: Uint8Array; shadow: Uint8Array; scratch: Uint8Array }
@@ -259,8 +272,10 @@ export class BridgeServer {
   private ctlServer: net.Server | null = null;
   private fenceServer: net.Server | null = null;
   private readonly crc: DebugfsCrc;
-  private readonly fences = new Map<number, FenceEntry>();
-  private nextFenceToken = 1;
+  private readonly clientObjs = new Map<number, ClientObj>();
+  private nextObjToken = 1;
+  /** Whether a dma-buf's file is O_RDWR (shared writable mmap allowed). */
+  private readonly dmaBufWritable = new WeakMap<DmaBuf, boolean>();
   private gemFd: number;
   private nextToken = 1;
   private closed = false;
@@ -270,12 +285,12 @@ export class BridgeServer {
   /** Where every bridged file's user pointers resolve: the process making the current call. */
   readonly memory: UserMemory = { view: (addr, len) => this.als.getStore()?.view(addr, len) };
   /**
-   * The fd table of bridged files: the calling process's real fd table. Sync files (fences) are
-   * created in the client (NEW_FD), looked up (FD_INFO) and undone (CLOSE_FD) through its channel;
-   * other objects (PRIME buffers, lessee files) cannot cross yet.
+   * The fd table of bridged files: the calling process's real fd table. Sync files (fences),
+   * dma-bufs (PRIME export) and lessee DRM files (CREATE_LEASE) are created in the client (NEW_FD),
+   * looked up (FD_INFO) and undone (CLOSE_FD) through its channel.
    */
   readonly fds: FdTable = {
-    install: (obj) => this.installFd(obj),
+    install: (obj, flags) => this.installFd(obj, flags ?? 0),
     get: (n) => this.lookupFd(n),
     close: (n) => this.closeFd(n),
   };
@@ -328,7 +343,12 @@ export class BridgeServer {
 
   /** Sync-file fds open in the clients (made by NEW_FD, not yet closed). */
   get openFences(): number {
-    return this.fences.size;
+    return [...this.clientObjs.values()].filter((e) => e.kind === FdKind.FENCE).length;
+  }
+
+  /** dma-buf fds open in the clients (PRIME exports not yet closed): the server's references to the buffers. */
+  get openDmaBufs(): number {
+    return [...this.clientObjs.values()].filter((e) => e.kind === FdKind.DMABUF).length;
   }
 
   /** Files currently open through the bridge. */
@@ -353,6 +373,21 @@ export class BridgeServer {
       buf = Buffer.concat([buf, chunk]);
       if (buf.length < HEADER_SIZE) return;
       const h = decodeHeader(buf);
+      if (h.op === Op.ATTACH_FD && h.len === SIZES.fd) {
+        // a lessee's fd (NEW_FD kind DRM): the file exists already, registered under the token
+        if (buf.length < HEADER_SIZE + h.len) return;
+        const m = decodeFd(buf.subarray(HEADER_SIZE, HEADER_SIZE + h.len));
+        const e = this.files.get(m.token);
+        if (m.kind !== FdKind.DRM || !e || e.sock) {
+          if (!(m.kind === FdKind.DRM && !e && m.token > 0 && m.token < this.nextToken)) this.log(`bad attach on the device node (kind ${m.kind}, token ${m.token}); closing it`);
+          sock.destroy(); // (an undone or already released file: no log)
+          return;
+        }
+        entry = e;
+        e.sock = sock;
+        void this.pumpEvents(e);
+        return;
+      }
       if (h.op !== Op.OPEN || h.len !== SIZES.open) {
         this.log(`protocol error on the device node (op ${h.op}); closing the connection`);
         sock.destroy();
@@ -382,9 +417,11 @@ export class BridgeServer {
   /** Move queued drm events into the fd socket, where poll() and read() see them. */
   private async pumpEvents(e: FileEntry): Promise<void> {
     const buf = new Uint8Array(64 * 1024);
-    while (!e.fd.closed && !e.sock.destroyed && !this.closed) {
+    const sock = e.sock;
+    if (!sock) return;
+    while (!e.fd.closed && !sock.destroyed && !this.closed) {
       await e.fd.readable();
-      if (e.fd.closed || e.sock.destroyed) break;
+      if (e.fd.closed || sock.destroyed) break;
       let n: number;
       try {
         n = await e.fd.read(buf);
@@ -394,30 +431,63 @@ export class BridgeServer {
       }
       if (n <= 0) continue;
       this.syncShm(); // what the device rendered (writeback) is visible when the event is
-      e.sock.write(Buffer.from(buf.subarray(0, n)));
+      sock.write(Buffer.from(buf.subarray(0, n)));
     }
   }
 
   // ----------------------------------------------------------------------------------------------
-  // fds in the client: sync files (uapi 2.38, 2.47: out-fences; 2.28: IN_FENCE_FD)
+  // fds in the client: sync files (uapi 2.38, 2.47: out-fences; 2.28: IN_FENCE_FD), dma-bufs
+  // (PRIME_HANDLE_TO_FD / PRIME_FD_TO_HANDLE, drm_prime.c), lessee files (CREATE_LEASE, uapi 6.17)
 
-  private installFd(obj: object): number {
+  private installFd(obj: object, flags: number): number {
     const ctx = this.als.getStore();
-    if (!(obj instanceof Fence) || !ctx) {
-      const reason = obj instanceof Fence ? 'a new fd outside a call' : 'the libdrm bridge cannot create this kind of file descriptor in the client yet (PRIME export, leases)';
-      this.log(`a call needed a new fd in the client: ${reason}; answering EOPNOTSUPP`);
-      throw new DrmError('EOPNOTSUPP', reason);
+    if (!ctx) {
+      this.log('a call needed a new fd in the client outside a call; answering EOPNOTSUPP');
+      throw new DrmError('EOPNOTSUPP', 'a new fd outside a call');
     }
-    const token = this.nextFenceToken++;
-    this.fences.set(token, { fence: obj, sock: null });
-    const r = ctx.channel.fdRequest(Op.NEW_FD, 0, encodeFd(FdKind.FENCE, token));
+    // out-fences: get_unused_fd_flags(O_CLOEXEC); dma_buf_fd / CREATE_LEASE: the caller's O_CLOEXEC
+    if (obj instanceof Fence) return this.newClientObj(ctx, FdKind.FENCE, obj, O.CLOEXEC);
+    if (obj instanceof DmaBuf) {
+      // one dma-buf file per GEM object (obj->dma_buf): its access mode is the first export's DRM_RDWR
+      if (!this.dmaBufWritable.has(obj)) this.dmaBufWritable.set(obj, (flags & O.RDWR) !== 0);
+      return this.newClientObj(ctx, FdKind.DMABUF, obj, flags & O.CLOEXEC);
+    }
+    if (obj instanceof DrmFile) return this.newLesseeFd(ctx, obj, flags & O.CLOEXEC);
+    const reason = 'the libdrm bridge cannot create this kind of file descriptor in the client';
+    this.log(`a call needed a new fd in the client: ${reason}; answering EOPNOTSUPP`);
+    throw new DrmError('EOPNOTSUPP', reason);
+  }
+
+  /** NEW_FD: the client's fd number, or throws (the client could not make it, or is gone). */
+  private newFdRequest(ctx: CallContext, kind: number, token: number, flags: number, undo: () => void): number {
+    const r = ctx.channel.fdRequest(Op.NEW_FD, 0, encodeNewFd({ kind, token, flags, minor: this.minor }));
     if (r === undefined || r < 0) {
-      this.fences.delete(token);
+      undo();
       if (r === undefined) throw new DrmError('EIO', 'the client went away during the call');
-      throw new DrmError(errnoName(-r) ?? 'ENOMEM', `the client could not create the sync file fd (errno ${-r})`);
+      throw new DrmError(errnoName(-r) ?? 'ENOMEM', `the client could not create the fd (errno ${-r})`);
     }
-    ctx.newFds.set(r, token);
+    ctx.newFds.set(r, { kind, token });
     return r;
+  }
+
+  private newClientObj(ctx: CallContext, kind: number, obj: object, flags: number): number {
+    const token = this.nextObjToken++;
+    this.clientObjs.set(token, { kind, obj, sock: null });
+    return this.newFdRequest(ctx, kind, token, flags, () => this.clientObjs.delete(token));
+  }
+
+  /**
+   * A lessee's file (CREATE_LEASE): registered as an open file now, so the client can call on it
+   * at once; its fd connects to the node and says ATTACH_FD {DRM, token} in place of OPEN. The
+   * file's O_NONBLOCK is the lessor file's (file_clone_open).
+   */
+  private newLesseeFd(ctx: CallContext, lf: DrmFile, flags: number): number {
+    const token = this.nextToken++;
+    this.files.set(token, { token, minor: this.minor, fd: lf, sock: null });
+    return this.newFdRequest(ctx, FdKind.DRM, token, flags | (lf.nonblock ? O.NONBLOCK : 0), () => {
+      this.files.delete(token);
+      lf.close();
+    });
   }
 
   private lookupFd(n: number): object | undefined {
@@ -425,28 +495,36 @@ export class BridgeServer {
     // an fd made during this call is not installed before the call succeeds (fd_install in complete_signaling)
     if (!ctx || !Number.isInteger(n) || n < 0 || n > 0x7fffffff || ctx.newFds.has(n)) return undefined;
     const token = ctx.channel.fdRequest(Op.FD_INFO, n);
-    return token !== undefined && token > 0 ? this.fences.get(token)?.fence : undefined;
+    if (token === -Errno.EINVAL) return FOREIGN_FILE; // open, but another kind of file (fget succeeds)
+    return token !== undefined && token > 0 ? this.clientObjs.get(token)?.obj : undefined;
   }
 
   private closeFd(n: number): void {
     const ctx = this.als.getStore();
-    const token = ctx?.newFds.get(n);
-    if (!ctx || token === undefined) return;
+    const made = ctx?.newFds.get(n);
+    if (!ctx || made === undefined) return;
     ctx.newFds.delete(n);
+    if (made.kind === FdKind.DRM) {
+      // the client closes only sync files and dma-bufs on the server's word; a lessee file is released here
+      const e = this.files.get(made.token);
+      this.files.delete(made.token);
+      e?.fd.close();
+      return;
+    }
     ctx.channel.fdRequest(Op.CLOSE_FD, n);
-    const f = this.fences.get(token);
-    this.fences.delete(token);
+    const f = this.clientObjs.get(made.token);
+    this.clientObjs.delete(made.token);
     f?.sock?.destroy();
   }
 
-  /** A client's fd for a NEW_FD: ATTACH_FD {kind, token}, then the server only writes (one byte on signal). */
+  /** A client's fd for a NEW_FD (FENCE, DMABUF): ATTACH_FD {kind, token}, then the server only writes (one byte on signal). */
   private onFenceConnection(sock: net.Socket): void {
     let buf = Buffer.alloc(0);
     let token = 0;
     sock.on('error', () => undefined);
     sock.on('close', () => {
-      // the last copy of the fd is closed in the client (or its process is gone)
-      if (token && this.fences.get(token)?.sock === sock) this.fences.delete(token);
+      // the last copy of the fd is closed in the client (or its process is gone): drop the reference
+      if (token && this.clientObjs.get(token)?.sock === sock) this.clientObjs.delete(token);
     });
     sock.on('data', (chunk) => {
       if (token || this.closed) return;
@@ -454,20 +532,20 @@ export class BridgeServer {
       if (buf.length < HEADER_SIZE + SIZES.fd) return;
       const h = decodeHeader(buf);
       const m = decodeFd(buf.subarray(HEADER_SIZE, HEADER_SIZE + SIZES.fd));
-      const e = this.fences.get(m.token);
-      if (h.op === Op.ATTACH_FD && !e && m.token > 0 && m.token < this.nextFenceToken) {
+      const e = this.clientObjs.get(m.token);
+      if (h.op === Op.ATTACH_FD && !e && m.token > 0 && m.token < this.nextObjToken) {
         sock.destroy(); // the fd of a failed call, already undone by CLOSE_FD (or a client gone mid-call)
         return;
       }
-      if (h.op !== Op.ATTACH_FD || h.len !== SIZES.fd || m.kind !== FdKind.FENCE || !e || e.sock) {
-        this.log(`bad fence socket attach (op ${h.op}, token ${m.token}); closing it`);
+      if (h.op !== Op.ATTACH_FD || h.len !== SIZES.fd || !e || m.kind !== e.kind || e.sock) {
+        this.log(`bad fd socket attach (op ${h.op}, kind ${m.kind}, token ${m.token}); closing it`);
         sock.destroy();
         return;
       }
       token = m.token;
       e.sock = sock;
       // a sync_file polls readable once its fence signalled
-      e.fence.onSignal(() => { if (!sock.destroyed) sock.write(Buffer.of(1)); });
+      if (e.obj instanceof Fence) e.obj.onSignal(() => { if (!sock.destroyed) sock.write(Buffer.of(1)); });
     });
   }
 
@@ -614,6 +692,7 @@ export class BridgeServer {
   private handleMmap(ch: Channel, h: Header, payload: Buffer): void {
     if (payload.length < SIZES.mmap) { ch.kill(); return; }
     const m = decodeMmap(payload);
+    if (m.kind === FdKind.DMABUF) { this.handleDmaBufMmap(ch, h, m); return; }
     const e = this.files.get(m.token);
     if (!e) { ch.done(h.seq, Errno.EBADF); return; }
     let bytes: Uint8Array;
@@ -624,7 +703,12 @@ export class BridgeServer {
       ch.done(h.seq, errnoOf(err, this.log));
       return;
     }
-    const offset = Number(m.offset);
+    this.shareBytes(Number(m.offset), bytes, Number(m.offset) + Number(m.length));
+    ch.done(h.seq, 0);
+  }
+
+  /** gem.shm holds `bytes` at `offset` from now on (both sides kept in step), and is at least `end` long. */
+  private shareBytes(offset: number, bytes: Uint8Array, end: number): void {
     const known = this.maps.get(offset);
     if (!known || known.bytes.buffer !== bytes.buffer || known.bytes.byteLength < bytes.byteLength) {
       if (known) this.syncShm();
@@ -632,9 +716,26 @@ export class BridgeServer {
       fs.writeSync(this.gemFd, bytes, 0, bytes.byteLength, offset);
       this.maps.set(offset, { offset, bytes, shadow: bytes.slice(), scratch: new Uint8Array(bytes.byteLength) });
     }
-    const end = offset + Number(m.length);
     if (fs.fstatSync(this.gemFd).size < end) fs.ftruncateSync(this.gemFd, end);
-    ch.done(h.seq, 0);
+  }
+
+  /**
+   * mmap of a dma-buf fd (dma_buf_mmap_internal → drm_gem_prime_mmap): the range must lie inside the
+   * buffer (EINVAL), a shared writable mapping needs a dma-buf exported with DRM_RDWR (the VFS's
+   * EACCES); the buffer is shared through gem.shm at its GEM fake offset, which DONE returns.
+   */
+  private handleDmaBufMmap(ch: Channel, h: Header, m: { token: number; prot: number; flags: number; offset: bigint; length: bigint }): void {
+    const e = this.clientObjs.get(m.token);
+    if (!e || !(e.obj instanceof DmaBuf)) { ch.done(h.seq, Errno.EBADF); return; }
+    const buf = e.obj;
+    const pages = BigInt(Math.ceil(buf.size / 4096));
+    if (m.length === 0n || m.offset % 4096n !== 0n || m.offset / 4096n + (m.length + 4095n) / 4096n > pages) { ch.done(h.seq, Errno.EINVAL); return; }
+    const MAP_SHARED = 1, PROT_WRITE = 2;
+    if (m.flags & MAP_SHARED && m.prot & PROT_WRITE && !this.dmaBufWritable.get(buf)) { ch.done(h.seq, Errno.EACCES); return; }
+    const base = gemMmapOffset(buf.dev, buf.obj);
+    this.syncShm();
+    this.shareBytes(Number(base), buf.obj.bytes, Number(base) + buf.obj.bytes.byteLength);
+    ch.done(h.seq, 0, encodeAddr(base));
   }
 
   /**
@@ -673,12 +774,12 @@ export class BridgeServer {
     for (const ch of this.channels) ch.kill();
     this.channels.clear();
     for (const e of this.files.values()) {
-      e.sock.destroy();
+      e.sock?.destroy();
       e.fd.close();
     }
     this.files.clear();
-    for (const f of this.fences.values()) f.sock?.destroy();
-    this.fences.clear();
+    for (const f of this.clientObjs.values()) f.sock?.destroy();
+    this.clientObjs.clear();
     // stop listening now (the sockets refuse connections); close() waits for it
     this.nodeServer?.close();
     this.ctlServer?.close();

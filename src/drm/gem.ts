@@ -67,6 +67,11 @@ export function mapDumb(dev: DrmDevice, file: DrmFile, handle: number): bigint {
   if (!dev.features.dumb) fail('ENOSYS', 'driver has no dumb_create');
   const obj = gemLookup(file, handle);
   if (!obj) fail('ENOENT', `no GEM handle ${handle} in this file`);
+  return gemMmapOffset(dev, obj);
+}
+
+/** drm_gem_create_mmap_offset: the object's fake offset, allocated on first use. */
+export function gemMmapOffset(dev: DrmDevice, obj: GemObject): bigint {
   if (obj.mmapOffset === 0n) {
     obj.mmapOffset = dev.nextMmapPage * BigInt(PAGE_SIZE);
     dev.nextMmapPage += BigInt(Math.ceil(obj.size / PAGE_SIZE));

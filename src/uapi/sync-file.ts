@@ -43,7 +43,11 @@ export class Fence {
  * (fences) and DRM files created by the device (a lessee's file from CREATE_LEASE).
  */
 export interface FdTable {
-  install(f: object): number;
+  /**
+   * Install `f` at the lowest free fd. `flags`: the open(2) flags of the new fd that the caller
+   * decides (O_CLOEXEC; O_RDWR for a dma-buf); a table that cannot express them may ignore them.
+   */
+  install(f: object, flags?: number): number;
   get(fd: number): object | undefined;
   close(fd: number): void;
 }

@@ -22,6 +22,8 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
     expect(defines.get('VB_ENV_DEBUG')).toBe(JSON.stringify(P.ENV_DEBUG));
     expect(num('VB_IOCTL_IN_FAULT')).toBe(P.IOCTL_IN_FAULT);
     expect(num('VB_FD_KIND_FENCE')).toBe(P.FdKind.FENCE);
+    expect(num('VB_FD_KIND_DMABUF')).toBe(P.FdKind.DMABUF);
+    expect(num('VB_FD_KIND_DRM')).toBe(P.FdKind.DRM);
     expect(defines.get('VB_FENCE_SOCKET')).toBe(JSON.stringify(P.FENCE_SOCKET));
     expect(num('VB_FILE_RECORDS')).toBe(P.FileMode.RECORDS);
     expect(num('VB_FILE_CALLS')).toBe(P.FileMode.CALLS);
@@ -37,7 +39,7 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
   it('struct sizes are asserted in the C source as protocol.ts has them', () => {
     const c = readFileSync(join(PRELOAD_SOURCE_DIR, 'vkms_preload.c'), 'utf8');
     const sizes = Object.fromEntries([...c.matchAll(/_Static_assert\(sizeof\(struct vb_(\w+)\) == (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
-    expect(sizes).toEqual({ header: P.HEADER_SIZE, open: P.SIZES.open, open_reply: P.SIZES.openReply, hello: P.SIZES.hello, ioctl: P.SIZES.ioctl, mmap: P.SIZES.mmap, mem: P.SIZES.mem, fd: P.SIZES.fd, file_reply: P.SIZES.fileReply });
+    expect(sizes).toEqual({ header: P.HEADER_SIZE, open: P.SIZES.open, open_reply: P.SIZES.openReply, hello: P.SIZES.hello, ioctl: P.SIZES.ioctl, mmap: P.SIZES.mmap, mem: P.SIZES.mem, fd: P.SIZES.fd, new_fd: P.SIZES.newFd, file_reply: P.SIZES.fileReply });
   });
 
   it('headers round-trip, little-endian', () => {
@@ -55,7 +57,9 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
     expect(P.decodeHello(hello)).toEqual({ version: 1, pid: 77, euid: 1000, comm: 'drm_info', name: '77-0' });
     const mm = Buffer.alloc(P.SIZES.mmap);
     mm.writeUInt32LE(3, 0); mm.writeInt32LE(3, 4); mm.writeInt32LE(1, 8); mm.writeBigUInt64LE(0x100000000n, 16); mm.writeBigUInt64LE(4096n, 24);
-    expect(P.decodeMmap(mm)).toEqual({ token: 3, prot: 3, flags: 1, offset: 0x100000000n, length: 4096n });
+    expect(P.decodeMmap(mm)).toEqual({ token: 3, prot: 3, flags: 1, kind: 0, offset: 0x100000000n, length: 4096n });
+    mm.writeUInt32LE(P.FdKind.DMABUF, 12);
+    expect(P.decodeMmap(mm).kind).toBe(P.FdKind.DMABUF);
     const fd = P.encodeFd(P.FdKind.FENCE, 0x01020304);
     expect([...fd]).toEqual([1, 0, 0, 0, 4, 3, 2, 1]);
     expect(P.decodeFd(fd)).toEqual({ kind: P.FdKind.FENCE, token: 0x01020304 });
@@ -64,6 +68,9 @@ describe('bridge protocol: protocol.h = protocol.ts', () => {
     expect(fr.length).toBe(P.SIZES.fileReply);
     expect([...fr]).toEqual([0x0d, 0x0c, 0x0b, 0x0a, 1, 0, 0, 0]);
     expect(P.decodeFileReply(fr)).toEqual({ token: 0x0a0b0c0d, mode: P.FileMode.RECORDS });
+    const nf = P.encodeNewFd({ kind: P.FdKind.DRM, token: 7, flags: P.O.CLOEXEC | P.O.NONBLOCK, minor: 0 });
+    expect([...nf.subarray(0, 8)]).toEqual([3, 0, 0, 0, 7, 0, 0, 0]);
+    expect(P.decodeNewFd(nf)).toEqual({ kind: P.FdKind.DRM, token: 7, flags: 0o2004000, minor: 0 });
   });
 
   it('_IOC decoding matches the ioctl table', async () => {

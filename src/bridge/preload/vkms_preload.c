@@ -18,8 +18,10 @@
  *    serves: open() connects and sends FILE_OPEN; stat says regular file; read() returns one
  *    NUL-terminated record at a time (mode RECORDS) or read()/write() are calls (mode CALLS).
  *  - Mid-call the server may ask for fds: NEW_FD makes a sync file (a socket connected to
- *    <run dir>/fence.sock that turns readable when the fence signals), FD_INFO names the token of one,
- *    CLOSE_FD undoes one made by a call that failed. The library only creates, looks up and closes.
+ *    <run dir>/fence.sock that turns readable when the fence signals), a dma-buf (PRIME export: a
+ *    socket to fence.sock standing for the buffer) or a lessee's DRM fd (CREATE_LEASE: a socket to
+ *    the node, ATTACH_FD instead of OPEN); FD_INFO names the token of a sync file or dma-buf, CLOSE_FD
+ *    undoes one made by a call that failed. The library only creates, looks up and closes.
  *
  * Part of vkms-ts (MIT). Written from the design in the project's libdrm-bridge notes; no code from
  * umockdev or Mesa.
@@ -61,6 +63,7 @@ _Static_assert(sizeof(struct vb_mmap) == 32, "vb_mmap");
 _Static_assert(sizeof(struct vb_mem) == 16, "vb_mem");
 _Static_assert(sizeof(struct vb_fd) == 8, "vb_fd");
 _Static_assert(sizeof(struct vb_file_reply) == 8, "vb_file_reply");
+_Static_assert(sizeof(struct vb_new_fd) == 16, "vb_new_fd");
 
 #define EXPORT __attribute__((visibility("default")))
 #define DRM_MAJOR 226
@@ -627,41 +630,55 @@ static int ch_connect(void)
 	return 0;
 }
 
+static int is_obj_kind(uint32_t kind) { return kind == VB_FD_KIND_FENCE || kind == VB_FD_KIND_DMABUF; }
+
 /*
- * NEW_FD: a sync file for the server's fence `token`. The fd (lowest free number, close-on-exec,
- * as get_unused_fd_flags(O_CLOEXEC)) is a socket connected to <run>/fence.sock; the server makes
- * it readable when the fence signals. Returns the fd or -errno.
+ * NEW_FD: an fd for the server's object `m->token`, the lowest free number (socket() takes it), with
+ * close-on-exec only when m->flags has O_CLOEXEC (get_unused_fd_flags):
+ *  - FENCE / DMABUF: a socket connected to <run>/fence.sock; the server makes a sync file's readable
+ *    when the fence signals; a dma-buf's only stands for the buffer (EOF = the last copy closed);
+ *  - DRM (a lessee's file): a socket connected to the device node, ATTACH_FD in place of OPEN (no
+ *    reply: the server is inside this call and registered the file already); a DRM fd from now on.
+ * The first message is ATTACH_FD {kind, token}. Returns the fd or -errno.
  */
-static int new_fence_fd(uint32_t token)
+static int new_client_fd(const struct vb_new_fd *m)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", g_run, VB_FENCE_SOCKET);
+	if (is_obj_kind(m->kind)) snprintf(path, sizeof path, "%s/%s", g_run, VB_FENCE_SOCKET);
+	else if (m->kind == VB_FD_KIND_DRM && g_root_len) snprintf(path, sizeof path, "%s/dev/dri/card%u", g_root, m->minor);
+	else return -EINVAL;
 	int s = unix_connect(path);
 	if (s < 0) return -errno;
-	struct vb_fd m = { VB_FD_KIND_FENCE, token };
-	struct vb_header h = { VB_OP_ATTACH_FD, 0, sizeof m, 0 };
-	if (write_all_fd(s, &h, sizeof h) < 0 || write_all_fd(s, &m, sizeof m) < 0) {
+	struct vb_fd a = { m->kind, m->token };
+	struct vb_header h = { VB_OP_ATTACH_FD, 0, sizeof a, 0 };
+	if (write_all_fd(s, &h, sizeof h) < 0 || write_all_fd(s, &a, sizeof a) < 0) {
 		int e = errno ? errno : EIO;
 		sys_close(s);
 		return -e;
 	}
-	fd_set_ent(s, token, -1, VB_FD_KIND_FENCE);
+	if (!(m->flags & O_CLOEXEC)) sys_fcntl(s, F_SETFD, 0);
+	if (m->kind == VB_FD_KIND_DRM) {
+		if (m->flags & O_NONBLOCK) sys_fcntl(s, F_SETFL, O_NONBLOCK);
+		fd_set_ent(s, m->token, (int32_t)m->minor, FD_DRM);
+	} else {
+		fd_set_ent(s, m->token, -1, m->kind);
+	}
 	return s;
 }
 
-/* FD_INFO: the token of a sync file fd; -EBADF when `fd` is not open, -EINVAL when it is another file. */
-static int fence_fd_info(int fd)
+/* FD_INFO: the token of a sync file or dma-buf fd; -EBADF when `fd` is not open, -EINVAL when it is another file. */
+static int obj_fd_info(int fd)
 {
 	struct fdent *e = fd_any(fd);
-	if (e && e->kind == VB_FD_KIND_FENCE) return (int)e->token;
+	if (e && is_obj_kind(e->kind)) return (int)e->token;
 	return sys_fcntl(fd, F_GETFD, 0) < 0 ? -EBADF : -EINVAL;
 }
 
-/* CLOSE_FD: undo a NEW_FD of the failed call (only a sync file fd is closed on the server's word). */
-static int fence_fd_close(int fd)
+/* CLOSE_FD: undo a NEW_FD of the failed call (only a sync file or dma-buf fd is closed on the server's word). */
+static int obj_fd_close(int fd)
 {
 	struct fdent *e = fd_any(fd);
-	if (!e || e->kind != VB_FD_KIND_FENCE) return -EBADF;
+	if (!e || !is_obj_kind(e->kind)) return -EBADF;
 	fd_clear(fd);
 	sys_close(fd);
 	return 0;
@@ -701,17 +718,17 @@ static int ch_serve_until_done(uint32_t seq, void *out, size_t outcap, size_t *o
 			break;
 		}
 		case VB_OP_NEW_FD: {
-			struct vb_fd m;
+			struct vb_new_fd m;
 			if (h.len != sizeof m || ch_read(&m, sizeof m) < 0) return -1;
-			int r = m.kind == VB_FD_KIND_FENCE ? new_fence_fd(m.token) : -EINVAL;
-			DBG("  new_fd kind %u token %u -> %d", m.kind, m.token, r);
+			int r = new_client_fd(&m);
+			DBG("  new_fd kind %u token %u flags 0x%x -> %d", m.kind, m.token, m.flags, r);
 			if (ch_send(VB_OP_FD_REPLY, h.seq, r, NULL, 0, NULL, 0) < 0) return -1;
 			break;
 		}
 		case VB_OP_FD_INFO:
 		case VB_OP_CLOSE_FD: {
 			if (h.len != 0) return -1;
-			int r = h.op == VB_OP_FD_INFO ? fence_fd_info(h.arg) : fence_fd_close(h.arg);
+			int r = h.op == VB_OP_FD_INFO ? obj_fd_info(h.arg) : obj_fd_close(h.arg);
 			DBG("  %s %d -> %d", h.op == VB_OP_FD_INFO ? "fd_info" : "close_fd", (int)h.arg, r);
 			if (ch_send(VB_OP_FD_REPLY, h.seq, r, NULL, 0, NULL, 0) < 0) return -1;
 			break;
@@ -1310,10 +1327,45 @@ static void *drm_mmap(struct fdent *e, void *addr, size_t len, int prot, int fla
 	return real_mmap64(addr, len, prot, flags, g, off);
 }
 
+/* mmap of a dma-buf fd: the server checks the range and access and names the buffer's place in gem.shm */
+static void *dmabuf_mmap(struct fdent *e, void *addr, size_t len, int prot, int flags, off64_t off)
+{
+	if (len == 0 || off < 0 || (off & 4095)) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	struct vb_mmap m = { e->token, prot, flags, VB_FD_KIND_DMABUF, (uint64_t)off, (uint64_t)len };
+	uint64_t base = 0;
+	size_t n = 0;
+	int rc = bridge_call(VB_OP_MMAP, &m, sizeof m, NULL, 0, &base, sizeof base, &n);
+	if (!rc && n != sizeof base) rc = EIO;
+	DBG("dmabuf mmap token %u off 0x%llx len %zu -> %d", e->token, (unsigned long long)off, len, rc);
+	if (rc) {
+		errno = rc;
+		return MAP_FAILED;
+	}
+	pthread_mutex_lock(&ch_lock);
+	int g = gem_fd();
+	pthread_mutex_unlock(&ch_lock);
+	if (g < 0) {
+		errno = ENODEV;
+		return MAP_FAILED;
+	}
+	resolve_mmap64();
+	return real_mmap64(addr, len, prot, flags, g, (off64_t)(base + (uint64_t)off));
+}
+
+static struct fdent *dmabuf_get(int fd)
+{
+	struct fdent *e = fd_any(fd);
+	return e && e->kind == VB_FD_KIND_DMABUF ? e : NULL;
+}
+
 EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	struct fdent *e = fd_get(fd);
 	if (e) return drm_mmap(e, addr, len, prot, flags, off);
+	if ((e = dmabuf_get(fd)) != NULL) return dmabuf_mmap(e, addr, len, prot, flags, off);
 	resolve_mmap();
 	return real_mmap(addr, len, prot, flags, fd, off);
 }
@@ -1321,6 +1373,7 @@ EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t
 {
 	struct fdent *e = fd_get(fd);
 	if (e) return drm_mmap(e, addr, len, prot, flags, off);
+	if ((e = dmabuf_get(fd)) != NULL) return dmabuf_mmap(e, addr, len, prot, flags, off);
 	resolve_mmap64();
 	return real_mmap64(addr, len, prot, flags, fd, off);
 }

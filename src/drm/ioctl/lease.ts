@@ -68,7 +68,7 @@ export function createLease(dev: DrmDevice, file: DrmFile, a: S.DrmModeCreateLea
   lf.isMaster = true;
   lf.authenticated = true;
   dev.files.add(lf);
-  a.fd = file.fds.install(lf);
+  a.fd = file.fds.install(lf, a.flags & O_CLOEXEC); // get_unused_fd_flags: only close-on-exec matters
   a.lessee_id = lessee.lesseeId;
 }
 

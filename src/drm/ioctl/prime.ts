@@ -26,7 +26,8 @@ export function primeHandleToFd(dev: DrmDevice, file: DrmFile, a: S.DrmPrimeHand
   if (!obj) fail('ENOENT', `no GEM handle ${a.handle}`);
   let buf = exported.get(obj);
   if (!buf) exported.set(obj, (buf = new DmaBuf(dev, obj)));
-  a.fd = file.fds.install(buf);
+  // dma_buf_fd(dmabuf, flags): get_unused_fd_flags honours DRM_CLOEXEC (= O_CLOEXEC)
+  a.fd = file.fds.install(buf, a.flags & (DRM_CLOEXEC | DRM_RDWR));
 }
 
 /** DRM_IOCTL_PRIME_FD_TO_HANDLE (drm_gem_prime_fd_to_handle): this file's handle for the buffer. */
