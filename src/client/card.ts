@@ -270,8 +270,18 @@ export class Card {
     return a.fb_id!;
   }
 
+  /**
+   * RMFB. When the FB is scanned out and the commit taking it off its planes must wait for a
+   * vblank (realtime clock), that commit finishes in the background; `rmFBAsync` waits for it, as
+   * the kernel's RMFB does (uapi 5.12). Errors (ENOENT) are thrown either way.
+   */
   rmFB(fbId: number): void {
-    this.ioctl('MODE_RMFB', { fb_id: fbId });
+    const r = this.fd.ioctl('MODE_RMFB', { fb_id: fbId });
+    if (r instanceof Promise) r.catch(() => undefined);
+  }
+
+  async rmFBAsync(fbId: number): Promise<void> {
+    await this.ioctlAsync('MODE_RMFB', { fb_id: fbId });
   }
 
   closeFB(fbId: number): void {

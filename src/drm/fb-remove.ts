@@ -4,11 +4,13 @@ import { fbPut } from './framebuffer.js';
 import type { Framebuffer } from './types.js';
 import { atomicRemoveFb } from './atomic/remove-fb.js';
 
-export function removeFb(dev: DrmDevice, fb: Framebuffer): void {
+/** A promise when taking the FB off its planes has to wait (see atomicRemoveFb); RMFB returns it. */
+export function removeFb(dev: DrmDevice, fb: Framebuffer): void | Promise<void> {
   fb.removed = true;
+  let pending: void | Promise<void> = undefined;
   if (fb.refs > 1) {
     if (dev.removeFbFromPlanes) dev.removeFbFromPlanes(fb);
-    else if (dev.features.atomic) atomicRemoveFb(dev, fb);
+    else if (dev.features.atomic) pending = atomicRemoveFb(dev, fb);
     else {
       for (const p of dev.planes) {
         if (p.state.fb !== fb) continue;
@@ -20,4 +22,5 @@ export function removeFb(dev: DrmDevice, fb: Framebuffer): void {
     }
   }
   fbPut(dev, fb);
+  return pending;
 }

@@ -13,7 +13,8 @@ export function releaseFile(dev: DrmDevice, file: DrmFile): void {
   // drm_fb_release: FBs still in use are removed like RMFB (planes disabled)
   for (const fb of file.fbs.splice(0)) {
     fb.owner = null;
-    removeFb(dev, fb);
+    // close() cannot block: a plane-disable commit that must wait finishes in the background
+    void removeFb(dev, fb);
   }
   // drm_property_destroy_user_blobs: referenced blobs stay alive (2.51)
   for (const b of file.blobs.splice(0)) blobPut(dev, b);

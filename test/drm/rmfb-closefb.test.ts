@@ -248,6 +248,28 @@ describe('RMFB / close with FBs lit by real atomic commits (uapi 5.12, 5.13, 5.1
     expect(a.getResources().fbs).toEqual([keep]);
   });
 
+  it('on a realtime clock RMFB waits for the plane-disable commit: when it returns the planes are off and the ID is gone', async () => {
+    // uapi 5.12 ("before RMFB returns"), 5.14: the blocking internal commit waits for its vblank here
+    const t = await createTestDevice({ clock: 'realtime' });
+    try {
+      const a = t.open();
+      const d = a.createDumb(1024, 768, 32);
+      const fb = a.addFB2(1024, 768, Fourcc.XRGB8888, [d.handle], [d.pitch], [0]);
+      await light(a, t.crtc.id, t.connector.id, [t.primary.id], fb);
+      let returned = false;
+      const rm = a.rmFBAsync(fb).then(() => { returned = true; });
+      expect(returned).toBe(false); // not before the commit's vblank
+      await rm;
+      expect(a.getPlane(t.primary.id)).toMatchObject({ fbId: 0, crtcId: 0 });
+      expectErrno(() => raw(a, 'MODE_GETFB', { fb_id: fb }), 'ENOENT');
+      // errors are still synchronous
+      expectErrno(() => a.rmFB(fb), 'ENOENT');
+      await expect(a.rmFBAsync(fb)).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await t.unbind(); // the realtime vblank timer stops with the device
+    }
+  });
+
   it('closing the owner of a lit FB disables its planes', async () => {
     // uapi 5.16
     const t = await createTestDevice();

@@ -34,16 +34,18 @@ function disableCrtc(state: ReturnType<typeof createAtomicState>, plane: Plane):
   }
 }
 
-export function atomicRemoveFb(dev: DrmDevice, fb: Framebuffer): void {
+/**
+ * Returns a promise when the plane-disable commit has to wait (for a vblank, or for a commit in
+ * flight): RMFB waits for it, as the kernel's does (uapi 5.12). It never rejects: the kernel
+ * only warns when atomic_remove_fb fails.
+ */
+export function atomicRemoveFb(dev: DrmDevice, fb: Framebuffer): void | Promise<void> {
+  let r: void | Promise<void>;
   try {
-    settle(dev, attempt(dev, fb, false));
+    r = attempt(dev, fb, false);
   } catch (e) {
     if (!isDrmError(e, 'EINVAL')) throw e;
-    settle(dev, attempt(dev, fb, true));
+    r = attempt(dev, fb, true);
   }
-}
-
-/** RMFB is synchronous in the emulator: a commit that would wait is finished on the clock. */
-function settle(dev: DrmDevice, r: void | Promise<void>): void {
-  if (r instanceof Promise) r.catch((err) => dev.log.atomic.error({ err }, 'atomic_remove_fb commit failed'));
+  if (r instanceof Promise) return r.catch((err) => dev.log.atomic.error({ err }, 'atomic_remove_fb commit failed'));
 }

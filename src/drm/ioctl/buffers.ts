@@ -83,12 +83,13 @@ export function addFb(dev: DrmDevice, file: DrmFile, a: S.DrmModeFbCmd): void {
 }
 
 /** drm_mode_rmfb (uapi 5.11–5.14). */
-export function rmFb(dev: DrmDevice, file: DrmFile, a: S.DrmModeRmFb): void {
+export function rmFb(dev: DrmDevice, file: DrmFile, a: S.DrmModeRmFb): void | Promise<void> {
   needModeset(dev);
   const fb = dev.fb(a.fb_id);
   if (!fb || !fileOwnsFb(file, fb)) fail('ENOENT', `no framebuffer ${a.fb_id} owned by this file`);
   detachFromFile(file, fb);
-  removeFb(dev, fb);
+  // the planes showing it are off before RMFB returns (uapi 5.12): wait for that commit
+  return removeFb(dev, fb);
 }
 
 /** drm_mode_closefb_ioctl (uapi 5.15): no plane is disabled. */
