@@ -4,7 +4,9 @@
  * the real VKMS 6.12 module; a mode set with a dumb buffer drawn through mmap() shows modetest's
  * pattern; page flips deliver events; a server that dies mid-call gives ENODEV, not a hang.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, expect, it } from 'vitest';
 import { Card } from '../../src/client/card.js';
@@ -176,6 +178,32 @@ describeBridge('libdrm programs through the bridge', prereq, () => {
     const again = await run(vk, ['modetest', '-M', 'vkms', '-c']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Virtual-1');
+  });
+
+  it('two programs at once on one server: the master flips on, a second modetest is refused (EACCES), drm_info reads alongside', async () => {
+    // uapi 6.1 (the first opener is master), 0.x DRM_MASTER ioctls from a non-master → EACCES
+    const vk = await device();
+    const conn = Object.values(vk.ids.connectors)[0]!;
+    const crtc = Object.values(vk.ids.crtcs)[0]!;
+    const dir = mkdtempSync(join(tmpdir(), 'vkms-two-'));
+    try {
+      // modetest #1 flips until its stdin gets a line; meanwhile drm_info and modetest #2 run
+      const script = `(sleep 1.2; echo) | modetest -M vkms -s ${conn}:1024x768 -v > ${dir}/m1 2>&1 &
+        sleep 0.4; drm_info -j > ${dir}/info.json; echo "drm_info $?"
+        VKMS_BRIDGE_DEBUG=1 modetest -M vkms -s ${conn}:1024x768 > ${dir}/m2 2>&1; echo "modetest2 $?"; wait`;
+      const r = await run(vk, ['sh', '-c', script], { timeoutMs: 15000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('drm_info 0');
+      const m1 = readFileSync(join(dir, 'm1'), 'utf8');
+      expect(m1).toMatch(/freq: (5[5-9]|6[0-4])\.\d+Hz/); // flipping went on at ≈60 Hz
+      const info = JSON.parse(readFileSync(join(dir, 'info.json'), 'utf8')) as Record<string, { crtcs: { id: number }[] }>;
+      expect(info['/dev/dri/card0']!.crtcs.map((c) => c.id)).toContain(crtc);
+      // the second modetest's SETCRTC (nr 0xa2) came back EACCES (13); modetest itself does not report it
+      expect(readFileSync(join(dir, 'm2'), 'utf8')).toMatch(/req 0xc06864a2 \(nr 0xa2 size 104\) -> 13,/);
+      expect(vk.device.drm.files.size).toBe(0); // every file of the three programs is released
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a file closed by the program is released on the device', async () => {
