@@ -788,7 +788,12 @@ static void atfork_child(void)
 /* ------------------------------------------------------------------------------------------ */
 /* opening a DRM node                                                                           */
 
-static int drm_open(const char *sockpath, int flags, int minor)
+/*
+ * Connect to a socket node of the tree and send an open request (`op`: struct vb_open), reading back
+ * the `reply_op` answer into `rep` (`rep_len` bytes). Returns the socket, or -1 with errno: ENODEV
+ * when the server is not there or did not answer, the server's errno when it refused the open.
+ */
+static int open_request(const char *sockpath, uint32_t op, uint32_t reply_op, int flags, int minor, void *rep, uint32_t rep_len)
 {
 	int s = unix_connect(sockpath);
 	if (s < 0) {
@@ -804,10 +809,9 @@ static int drm_open(const char *sockpath, int flags, int minor)
 	o.euid = (uint32_t)geteuid();
 	o.minor = (uint32_t)minor;
 	comm_of_self(o.comm);
-	struct vb_header h = { VB_OP_OPEN, 0, sizeof o, 0 };
-	struct vb_open_reply rep;
+	struct vb_header h = { op, 0, sizeof o, 0 };
 	if (write_all_fd(s, &h, sizeof h) < 0 || write_all_fd(s, &o, sizeof o) < 0 || read_all_fd(s, &h, sizeof h) < 0 ||
-	    h.op != VB_OP_OPEN_REPLY || h.len != sizeof rep || read_all_fd(s, &rep, sizeof rep) < 0) {
+	    h.op != reply_op || h.len != rep_len || read_all_fd(s, rep, rep_len) < 0) {
 		sys_close(s);
 		fprintf(stderr, "vkms-bridge: the device server at %s did not answer the open\n", sockpath);
 		errno = ENODEV;
@@ -818,6 +822,14 @@ static int drm_open(const char *sockpath, int flags, int minor)
 		errno = h.arg;
 		return -1;
 	}
+	return s;
+}
+
+static int drm_open(const char *sockpath, int flags, int minor)
+{
+	struct vb_open_reply rep;
+	int s = open_request(sockpath, VB_OP_OPEN, VB_OP_OPEN_REPLY, flags, minor, &rep, sizeof rep);
+	if (s < 0) return -1;
 	if (!(flags & O_CLOEXEC)) sys_fcntl(s, F_SETFD, 0);
 	if (flags & O_NONBLOCK) sys_fcntl(s, F_SETFL, O_NONBLOCK);
 	fd_set_ent(s, rep.token, (int32_t)rep.minor, FD_DRM);
@@ -832,33 +844,9 @@ static int drm_open(const char *sockpath, int flags, int minor)
  */
 static int file_open(const char *sockpath, int flags)
 {
-	int s = unix_connect(sockpath);
-	if (s < 0) {
-		int e = errno;
-		fprintf(stderr, "vkms-bridge: cannot connect to the device server at %s: %s (is `vkms-ts run-client` still running?)\n", sockpath, strerror(e));
-		errno = ENODEV;
-		return -1;
-	}
-	struct vb_open o;
-	memset(&o, 0, sizeof o);
-	o.flags = (uint32_t)flags;
-	o.pid = (int32_t)getpid();
-	o.euid = (uint32_t)geteuid();
-	comm_of_self(o.comm);
-	struct vb_header h = { VB_OP_FILE_OPEN, 0, sizeof o, 0 };
 	struct vb_file_reply rep;
-	if (write_all_fd(s, &h, sizeof h) < 0 || write_all_fd(s, &o, sizeof o) < 0 || read_all_fd(s, &h, sizeof h) < 0 ||
-	    h.op != VB_OP_FILE_OPEN_REPLY || h.len != sizeof rep || read_all_fd(s, &rep, sizeof rep) < 0) {
-		sys_close(s);
-		fprintf(stderr, "vkms-bridge: the device server at %s did not answer the open\n", sockpath);
-		errno = ENODEV;
-		return -1;
-	}
-	if (h.arg != 0) {
-		sys_close(s);
-		errno = h.arg;
-		return -1;
-	}
+	int s = open_request(sockpath, VB_OP_FILE_OPEN, VB_OP_FILE_OPEN_REPLY, flags, 0, &rep, sizeof rep);
+	if (s < 0) return -1;
 	if (rep.mode != VB_FILE_RECORDS && rep.mode != VB_FILE_CALLS) {
 		sys_close(s);
 		errno = ENXIO;
