@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, renameSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,22 @@ export function compileCProgram(source: string, libs: readonly string[]): { exe:
   if (r.error || r.status !== 0) throw new Error(`${TEST_CC} ${source} failed: ${r.error?.message ?? r.stderr}`);
   renameSync(tmp, exe);
   return { exe, warnings: r.stderr };
+}
+
+/**
+ * Compile a C program a test holds inline (raw syscalls, no library) into a fresh temp dir with
+ * `$CC -std=gnu11 -Wall` (+ `flags`). `error` is the compiler's output when the build failed — or,
+ * with `strict`, when it printed anything at all (warnings); tests assert it is empty. `cleanup`
+ * removes the dir.
+ */
+export function compileInlineC(name: string, source: string, o: { flags?: readonly string[]; strict?: boolean } = {}): { exe: string; error: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `vkms-${name}-`));
+  const src = join(dir, `${name}.c`);
+  const exe = join(dir, name);
+  writeFileSync(src, source);
+  const r = spawnSync(process.env.CC || 'cc', ['-std=gnu11', '-Wall', ...(o.flags ?? []), '-o', exe, src], { encoding: 'utf8' });
+  const failed = r.status !== 0 || (o.strict === true && r.stderr !== '');
+  return { exe, error: failed ? r.stderr || String(r.error) : '', cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**

@@ -6,16 +6,12 @@
  * headers); the manual clock is stepped by a beforeIoctl hook on DRM_IOCTL_GET_MAGIC, which the
  * program calls where it wants a vblank.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { crcRecord } from '../../src/bridge/debugfs-crc.js';
 import { runWithBridge } from '../../src/bridge/run.js';
 import { vblankOf } from '../../src/drm/driver/index.js';
 import { createVkms, type VkmsDevice } from '../../src/vkms/device.js';
-import { bridgePrereq, describeBridge } from './bridge-env.js';
+import { bridgePrereq, compileInlineC, describeBridge } from './bridge-env.js';
 
 const PROGRAM = String.raw`
 #define _GNU_SOURCE
@@ -199,17 +195,13 @@ function parseLine(out: string, what: string): { frame: number; crc: number }[] 
 }
 
 describeBridge('bridge: debugfs CRC files (crtc-N/crc/control, crtc-N/crc/data)', prereq, () => {
-  let dir: string;
   let exe: string;
   let compileError = '';
+  let cleanup: () => void = () => undefined;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'vkms-crc-'));
-    writeFileSync(join(dir, 'crc.c'), PROGRAM);
-    exe = join(dir, 'crc');
-    const r = spawnSync(process.env.CC || 'cc', ['-std=gnu11', '-Wall', '-o', exe, join(dir, 'crc.c')], { encoding: 'utf8' });
-    if (r.status !== 0 || r.stderr) compileError = r.stderr || String(r.error);
+    ({ exe, error: compileError, cleanup } = compileInlineC('crc', PROGRAM, { strict: true }));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => cleanup());
 
   let vk: VkmsDevice | undefined;
   afterAll(async () => { await vk?.unplug(); });

@@ -5,15 +5,11 @@
  * ioctls with its own struct layouts (no libdrm headers needed); the manual clock is stepped by a
  * beforeIoctl hook on DRM_IOCTL_GET_MAGIC, which the program calls where it wants a vblank.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runWithBridge } from '../../src/bridge/run.js';
 import type { BridgeServer } from '../../src/bridge/server.js';
 import { createVkms, type VkmsDevice } from '../../src/vkms/device.js';
-import { bridgePrereq, describeBridge } from './bridge-env.js';
+import { bridgePrereq, compileInlineC, describeBridge } from './bridge-env.js';
 
 const PROGRAM = String.raw`
 #define _GNU_SOURCE
@@ -202,17 +198,13 @@ int main(int argc, char **argv)
 const prereq = bridgePrereq();
 
 describeBridge('bridge: sync files (out-fences, in-fences)', prereq, () => {
-  let dir: string;
   let exe: string;
   let compileError = '';
+  let cleanup: () => void = () => undefined;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'vkms-fences-'));
-    writeFileSync(join(dir, 'fences.c'), PROGRAM);
-    exe = join(dir, 'fences');
-    const r = spawnSync(process.env.CC || 'cc', ['-std=gnu11', '-Wall', '-o', exe, join(dir, 'fences.c')], { encoding: 'utf8' });
-    if (r.status !== 0) compileError = r.stderr || String(r.error);
+    ({ exe, error: compileError, cleanup } = compileInlineC('fences', PROGRAM));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => cleanup());
 
   let vk: VkmsDevice | undefined;
   afterAll(async () => { await vk?.unplug(); });

@@ -9,15 +9,11 @@
  * drm_prime.c / dma-buf.c and are named by their kernel functions. mmap of the dma-buf fd is served
  * through gem.shm like a DRM fd's.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runWithBridge } from '../../src/bridge/run.js';
 import type { BridgeServer } from '../../src/bridge/server.js';
 import { createVkms, type VkmsDevice } from '../../src/vkms/device.js';
-import { bridgePrereq, describeBridge } from './bridge-env.js';
+import { bridgePrereq, compileInlineC, describeBridge } from './bridge-env.js';
 
 const PROGRAM = String.raw`
 #define _GNU_SOURCE
@@ -342,17 +338,13 @@ int main(int argc, char **argv)
 const prereq = bridgePrereq();
 
 describeBridge('bridge: PRIME dma-buf fds and lessee DRM fds', prereq, () => {
-  let dir: string;
   let exe: string;
   let compileError = '';
+  let cleanup: () => void = () => undefined;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'vkms-prime-lease-'));
-    writeFileSync(join(dir, 'prime-lease.c'), PROGRAM);
-    exe = join(dir, 'prime-lease');
-    const r = spawnSync(process.env.CC || 'cc', ['-std=gnu11', '-Wall', '-Werror', '-o', exe, join(dir, 'prime-lease.c')], { encoding: 'utf8' });
-    if (r.status !== 0) compileError = r.stderr || String(r.error);
+    ({ exe, error: compileError, cleanup } = compileInlineC('prime-lease', PROGRAM, { strict: true, flags: ['-Werror'] }));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => cleanup());
 
   let vk: VkmsDevice | undefined;
   afterAll(async () => { await vk?.unplug(); });

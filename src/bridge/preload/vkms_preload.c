@@ -1295,6 +1295,20 @@ static int gem_fd(void)
 	return g_gem_fd;
 }
 
+/* the real mapping, once the server said yes: gem.shm at `at` */
+static void *map_gem_shm(void *addr, size_t len, int prot, int flags, off64_t at)
+{
+	pthread_mutex_lock(&ch_lock);
+	int g = gem_fd();
+	pthread_mutex_unlock(&ch_lock);
+	if (g < 0) {
+		errno = ENODEV;
+		return MAP_FAILED;
+	}
+	resolve_mmap64();
+	return real_mmap64(addr, len, prot, flags, g, at);
+}
+
 static void *drm_mmap(struct fdent *e, void *addr, size_t len, int prot, int flags, off64_t off)
 {
 	struct vb_mmap m = { e->token, prot, flags, 0, (uint64_t)off, (uint64_t)len };
@@ -1304,15 +1318,7 @@ static void *drm_mmap(struct fdent *e, void *addr, size_t len, int prot, int fla
 		errno = rc;
 		return MAP_FAILED;
 	}
-	pthread_mutex_lock(&ch_lock);
-	int g = gem_fd();
-	pthread_mutex_unlock(&ch_lock);
-	if (g < 0) {
-		errno = ENODEV;
-		return MAP_FAILED;
-	}
-	resolve_mmap64();
-	return real_mmap64(addr, len, prot, flags, g, off);
+	return map_gem_shm(addr, len, prot, flags, off);
 }
 
 /* mmap of a dma-buf fd: the server checks the range and access and names the buffer's place in gem.shm */
@@ -1332,15 +1338,7 @@ static void *dmabuf_mmap(struct fdent *e, void *addr, size_t len, int prot, int 
 		errno = rc;
 		return MAP_FAILED;
 	}
-	pthread_mutex_lock(&ch_lock);
-	int g = gem_fd();
-	pthread_mutex_unlock(&ch_lock);
-	if (g < 0) {
-		errno = ENODEV;
-		return MAP_FAILED;
-	}
-	resolve_mmap64();
-	return real_mmap64(addr, len, prot, flags, g, (off64_t)(base + (uint64_t)off));
+	return map_gem_shm(addr, len, prot, flags, (off64_t)(base + (uint64_t)off));
 }
 
 static struct fdent *dmabuf_get(int fd)
