@@ -93,6 +93,10 @@ class Asm {
   addr(base: number, i: number, s: number): this { return this.get(base).get(i).c(s).shl().add(); }
   /** DIV_ROUND_CLOSEST(c, 257) of the value on the stack: ((c + 128) · 65281) >>> 24, exact for c ≤ 65535. */
   div257(): this { return this.c(128).add().c(65281).mul().c(24).shru(); }
+  /** Pushes the XRGB8888 word (alpha byte 0xff) of the u16 channels in locals r, g, b (writeback rounding). */
+  xrgb8888(r: number, g: number, b: number): this {
+    return this.get(r).div257().c(16).shl().get(g).div257().c(8).shl().or().get(b).div257().or().c(0xff000000 | 0).or();
+  }
   /** The VKMS blend of channel values s (local) over o (stack top) with inv (local): pre_mul_blend_channel. */
   blendc(s: number, inv: number): this {
     // stack: o → o·inv + s·65535 + 32767, all mod 2^32, / 65535, & 0xffff
@@ -198,7 +202,7 @@ function blend1(): Asm {
   a.get(ad).get(R).c(16).shl().c(0xffff).or().store(0);
   a.get(ad).get(G).get(B).c(16).shl().or().store(4);
   a.get(flags).c(BL_WB).and().if();
-  a.addr(wb, i, 2).get(R).div257().c(16).shl().get(G).div257().c(8).shl().or().get(B).div257().or().c(0xff000000 | 0).or().store(0);
+  a.addr(wb, i, 2).xrgb8888(R, G, B).store(0);
   a.end();
   a.get(i).c(1).add().set(i).br(0);
   a.end().end();
@@ -231,7 +235,7 @@ function blend2(): Asm {
   a.addr(out, i, 3).get(G).get(B).c(16).shl().or().store(4);
   a.end();
   a.get(flags).c(BL_WB).and().if();
-  a.addr(wb, i, 2).get(R).div257().c(16).shl().get(G).div257().c(8).shl().or().get(B).div257().or().c(0xff000000 | 0).or().store(0);
+  a.addr(wb, i, 2).xrgb8888(R, G, B).store(0);
   a.end();
   a.get(i).c(1).add().set(i).br(0);
   a.end().end();
