@@ -8,13 +8,21 @@ import type { Line } from './formats-read.js';
 
 const TWO32 = 4294967296;
 
-/** pre_mul_blend_channel(src, dst, alpha). */
-export function blendChannel(src: number, dst: number, alpha: number): number {
-  let t = src * 65535 + dst * (65535 - alpha);
+/**
+ * The core of pre_mul_blend_channel with inv = 0xffff − alpha precomputed: (s·0xffff + d·inv +
+ * 0x7fff) mod 2^32 / 0xffff, not yet masked (the Uint16Array store truncates).
+ */
+function over(s: number, d: number, inv: number): number {
+  let t = s * 65535 + d * inv;
   if (t >= TWO32) t -= TWO32;
   t += 32767;
   if (t >= TWO32) t -= TWO32;
-  return ((t / 65535) | 0) & 0xffff;
+  return (t / 65535) | 0;
+}
+
+/** pre_mul_blend_channel(src, dst, alpha). */
+export function blendChannel(src: number, dst: number, alpha: number): number {
+  return over(src, dst, 65535 - alpha) & 0xffff;
 }
 
 /**
@@ -32,21 +40,9 @@ export function blendSpan16(stage: Uint16Array, out: Uint16Array, x0: number, n:
     }
     if (a === 0 && (sr | sg | sb) === 0) continue;
     const inv = 65535 - a;
-    let t = sr * 65535 + out[k + 1]! * inv;
-    if (t >= TWO32) t -= TWO32;
-    t += 32767;
-    if (t >= TWO32) t -= TWO32;
-    out[k + 1] = (t / 65535) | 0;
-    t = sg * 65535 + out[k + 2]! * inv;
-    if (t >= TWO32) t -= TWO32;
-    t += 32767;
-    if (t >= TWO32) t -= TWO32;
-    out[k + 2] = (t / 65535) | 0;
-    t = sb * 65535 + out[k + 3]! * inv;
-    if (t >= TWO32) t -= TWO32;
-    t += 32767;
-    if (t >= TWO32) t -= TWO32;
-    out[k + 3] = (t / 65535) | 0;
+    out[k + 1] = over(sr, out[k + 1]!, inv);
+    out[k + 2] = over(sg, out[k + 2]!, inv);
+    out[k + 3] = over(sb, out[k + 3]!, inv);
   }
 }
 
@@ -236,21 +232,9 @@ export function blendU8x4Over16(src: Int32Array, w0: number, wstep: number, n: n
     }
     if (p === 0) continue;
     const inv = 65535 - A * 257;
-    let t = sr * 65535 + o[k + 1]! * inv;
-    if (t >= TWO32) t -= TWO32;
-    t += 32767;
-    if (t >= TWO32) t -= TWO32;
-    o[k + 1] = (t / 65535) | 0;
-    t = sg * 65535 + o[k + 2]! * inv;
-    if (t >= TWO32) t -= TWO32;
-    t += 32767;
-    if (t >= TWO32) t -= TWO32;
-    o[k + 2] = (t / 65535) | 0;
-    t = sb * 65535 + o[k + 3]! * inv;
-    if (t >= TWO32) t -= TWO32;
-    t += 32767;
-    if (t >= TWO32) t -= TWO32;
-    o[k + 3] = (t / 65535) | 0;
+    o[k + 1] = over(sr, o[k + 1]!, inv);
+    o[k + 2] = over(sg, o[k + 2]!, inv);
+    o[k + 3] = over(sb, o[k + 3]!, inv);
   }
 }
 
