@@ -11,7 +11,7 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, renameSyn
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { buildPreload, PRELOAD_SOURCE_DIR } from '../../src/bridge/build.mjs';
 
 export const REQUIRE = process.env.VKMS_TS_REQUIRE_BRIDGE === '1';
@@ -135,6 +135,20 @@ export function compileInlineC(name: string, source: string, o: { flags?: readon
   const r = spawnSync(process.env.CC || 'cc', ['-std=gnu11', '-Wall', ...(o.flags ?? []), '-o', exe, src], { encoding: 'utf8' });
   const failed = r.status !== 0 || (o.strict === true && r.stderr !== '');
   return { exe, error: failed ? r.stderr || String(r.error) : '', cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * compileInlineC in the surrounding describe(): built in beforeAll, removed in afterAll. Read
+ * `exe` and `error` inside the tests.
+ */
+export function inlineCProgram(name: string, source: string, o: { flags?: readonly string[]; strict?: boolean } = {}): { readonly exe: string; readonly error: string } {
+  let built: ReturnType<typeof compileInlineC> | null = null;
+  beforeAll(() => { built = compileInlineC(name, source, o); });
+  afterAll(() => built?.cleanup());
+  return {
+    get exe() { return built!.exe; },
+    get error() { return built!.error; },
+  };
 }
 
 /**

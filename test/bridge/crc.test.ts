@@ -6,12 +6,12 @@
  * headers); the manual clock is stepped by a beforeIoctl hook on DRM_IOCTL_GET_MAGIC, which the
  * program calls where it wants a vblank.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { crcRecord } from '../../src/bridge/debugfs-crc.js';
 import { runWithBridge } from '../../src/bridge/run.js';
 import { vblankOf } from '../../src/drm/driver/index.js';
 import { createVkms, type VkmsDevice } from '../../src/vkms/device.js';
-import { bridgePrereq, compileInlineC, describeBridge } from './bridge-env.js';
+import { bridgePrereq, describeBridge, inlineCProgram } from './bridge-env.js';
 
 const PROGRAM = String.raw`
 #define _GNU_SOURCE
@@ -195,26 +195,20 @@ function parseLine(out: string, what: string): { frame: number; crc: number }[] 
 }
 
 describeBridge('bridge: debugfs CRC files (crtc-N/crc/control, crtc-N/crc/data)', prereq, () => {
-  let exe: string;
-  let compileError = '';
-  let cleanup: () => void = () => undefined;
-  beforeAll(() => {
-    ({ exe, error: compileError, cleanup } = compileInlineC('crc', PROGRAM, { strict: true }));
-  });
-  afterAll(() => cleanup());
+  const program = inlineCProgram('crc', PROGRAM, { strict: true });
 
   let vk: VkmsDevice | undefined;
   afterAll(async () => { await vk?.unplug(); });
 
   async function run(args: string[], bootModeset: boolean) {
-    expect(compileError).toBe('');
+    expect(program.error).toBe('');
     await vk?.unplug();
     vk = await createVkms({ bootModeset: bootModeset ? { color: 0xff3366cc } : false }); // manual clock
     const d = vk;
     const crtc = d.device.drm.crtcs[0]!;
     const counts: bigint[] = [];
     const logs: string[] = [];
-    const r = await runWithBridge([exe, ...args], {
+    const r = await runWithBridge([program.exe, ...args], {
       device: vk, preload: prereq.preload, timeoutMs: 20000, log: (l) => logs.push(l),
       beforeIoctl: (name) => {
         if (name !== 'GET_MAGIC') return;

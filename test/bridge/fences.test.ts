@@ -5,11 +5,11 @@
  * ioctls with its own struct layouts (no libdrm headers needed); the manual clock is stepped by a
  * beforeIoctl hook on DRM_IOCTL_GET_MAGIC, which the program calls where it wants a vblank.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { runWithBridge } from '../../src/bridge/run.js';
 import type { BridgeServer } from '../../src/bridge/server.js';
 import { createVkms, type VkmsDevice } from '../../src/vkms/device.js';
-import { bridgePrereq, compileInlineC, describeBridge } from './bridge-env.js';
+import { bridgePrereq, describeBridge, inlineCProgram } from './bridge-env.js';
 
 const PROGRAM = String.raw`
 #define _GNU_SOURCE
@@ -198,19 +198,13 @@ int main(int argc, char **argv)
 const prereq = bridgePrereq();
 
 describeBridge('bridge: sync files (out-fences, in-fences)', prereq, () => {
-  let exe: string;
-  let compileError = '';
-  let cleanup: () => void = () => undefined;
-  beforeAll(() => {
-    ({ exe, error: compileError, cleanup } = compileInlineC('fences', PROGRAM));
-  });
-  afterAll(() => cleanup());
+  const program = inlineCProgram('fences', PROGRAM);
 
   let vk: VkmsDevice | undefined;
   afterAll(async () => { await vk?.unplug(); });
 
   async function run(mode: string, extra: (vk: VkmsDevice) => number[] = () => []): Promise<{ stdout: string; stderr: string; code: number | null; fenceCounts: number[]; logs: string[] }> {
-    expect(compileError).toBe('');
+    expect(program.error).toBe('');
     await vk?.unplug();
     vk = await createVkms({ bootModeset: true }); // manual clock: vblanks happen only in the hook
     const dev = vk.device.drm, std = dev.std;
@@ -220,7 +214,7 @@ describeBridge('bridge: sync files (out-fences, in-fences)', prereq, () => {
     const logs: string[] = [];
     const args = [crtc.id, std.OUT_FENCE_PTR.id, std.ACTIVE.id, primary.id, std.IN_FENCE_FD.id, std.FB_ID.id, std.CRTC_ID.id, ...extra(vk)];
     const d = vk;
-    const r = await runWithBridge([exe, mode, ...args.map(String)], {
+    const r = await runWithBridge([program.exe, mode, ...args.map(String)], {
       device: vk, preload: prereq.preload, timeoutMs: 20000, log: (l) => logs.push(l),
       onServer: (s) => { server = s; },
       beforeIoctl: (name) => {

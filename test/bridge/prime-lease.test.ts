@@ -9,11 +9,11 @@
  * drm_prime.c / dma-buf.c and are named by their kernel functions. mmap of the dma-buf fd is served
  * through gem.shm like a DRM fd's.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { runWithBridge } from '../../src/bridge/run.js';
 import type { BridgeServer } from '../../src/bridge/server.js';
 import { createVkms, type VkmsDevice } from '../../src/vkms/device.js';
-import { bridgePrereq, compileInlineC, describeBridge } from './bridge-env.js';
+import { bridgePrereq, describeBridge, inlineCProgram } from './bridge-env.js';
 
 const PROGRAM = String.raw`
 #define _GNU_SOURCE
@@ -338,25 +338,19 @@ int main(int argc, char **argv)
 const prereq = bridgePrereq();
 
 describeBridge('bridge: PRIME dma-buf fds and lessee DRM fds', prereq, () => {
-  let exe: string;
-  let compileError = '';
-  let cleanup: () => void = () => undefined;
-  beforeAll(() => {
-    ({ exe, error: compileError, cleanup } = compileInlineC('prime-lease', PROGRAM, { strict: true, flags: ['-Werror'] }));
-  });
-  afterAll(() => cleanup());
+  const program = inlineCProgram('prime-lease', PROGRAM, { strict: true, flags: ['-Werror'] });
 
   let vk: VkmsDevice | undefined;
   afterAll(async () => { await vk?.unplug(); });
 
   async function run(args: string[]): Promise<{ stdout: string; stderr: string; code: number | null; marks: { dmabufs: number; files: number }[]; logs: string[] }> {
-    expect(compileError).toBe('');
+    expect(program.error).toBe('');
     await vk?.unplug();
     vk = await createVkms({ bootModeset: true });
     let server: BridgeServer | undefined;
     const marks: { dmabufs: number; files: number }[] = [];
     const logs: string[] = [];
-    const r = await runWithBridge([exe, ...args], {
+    const r = await runWithBridge([program.exe, ...args], {
       device: vk, preload: prereq.preload, timeoutMs: 20000, log: (l) => logs.push(l),
       onServer: (s) => { server = s; },
       beforeIoctl: (name) => { if (name === 'GET_MAGIC') marks.push({ dmabufs: server!.openDmaBufs, files: server!.openFiles }); },
